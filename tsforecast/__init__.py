@@ -1,0 +1,29 @@
+"""tsforecast: time-series forecasting with a real scikit-learn API."""
+
+from __future__ import annotations
+
+from tsforecast.base import BaseForecaster
+from tsforecast.models.naive import NaiveForecaster
+
+__version__ = "0.1.0"
+
+__all__ = ["BaseForecaster", "NaiveForecaster", "all_estimators", "__version__"]
+
+
+def all_estimators() -> list[tuple[str, type]]:
+    """Every public forecaster, as ``(name, class)`` pairs sorted by name.
+
+    Examples
+    --------
+    >>> from tsforecast import all_estimators
+    >>> ("NaiveForecaster", NaiveForecaster) in all_estimators()
+    True
+    """
+    import tsforecast
+
+    found = []
+    for name in tsforecast.__all__:
+        obj = getattr(tsforecast, name)
+        if isinstance(obj, type) and issubclass(obj, BaseForecaster) and obj is not BaseForecaster:
+            found.append((name, obj))
+    return sorted(found)

@@ -1,0 +1,203 @@
+"""The time axis: what kind of index a series has, and how far ahead a row lies.
+
+Forecasters never require a pandas ``freq``. A DatetimeIndex whose spacing is
+regular (``pd.infer_freq`` finds it, or every difference is equal) is counted on
+that frequency; one without a regular spacing (stock prices on trading days with
+holidays) is counted by position.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+#: Index kinds recorded in ``index_kind_``.
+INDEX_KINDS = ("datetime", "period", "integer", "position")
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """The fitted time axis: its kind, last label and step.
+
+    ``step`` is a pandas offset for ``"datetime"``, the ordinal increment for
+    ``"period"``, an int for ``"integer"`` and ``None`` for ``"position"``.
+    ``default_range`` is True for pandas' default ``RangeIndex(0, n)``, which
+    carries no information about time.
+    """
+
+    kind: str
+    last: Any
+    step: Any
+    n_seen: int
+    default_range: bool = False
+
+    @property
+    def informative(self) -> bool:
+        """Whether predict's X can locate itself on this axis."""
+        return self.kind != "position" and not self.default_range
+
+
+def _is_default_range(index: pd.Index) -> bool:
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _infer_datetime_step(index: pd.DatetimeIndex):
+    if index.freq is not None:
+        return index.freq
+    if len(index) >= 3:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(index)
+        if freq is not None:
+            return to_offset(freq)
+    deltas = np.unique(np.diff(index.asi8))
+    if len(deltas) == 1 and deltas[0] > 0:
+        return to_offset(pd.Timedelta(int(deltas[0]), unit="ns"))
+    return None
+
+
+def check_time_index(index: pd.Index, name: str) -> None:
+    """Raise when a time index is unsorted or duplicated; data are never reordered."""
+    if index.has_duplicates:
+        dup = index[index.duplicated()].unique()[:5].tolist()
+        raise ValueError(
+            f"The index of {name} has duplicated time stamps, e.g. {dup}. Each row must "
+            "be one time step: aggregate duplicates first, e.g. "
+            "`y.groupby(level=0).mean()`."
+        )
+    if not index.is_monotonic_increasing:
+        where = int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
+        raise ValueError(
+            f"The index of {name} is not sorted in increasing time order ({index[where]!r} "
+            f"at position {where} follows {index[where - 1]!r}). Sort it with `.sort_index()`; forecasters never "
+            "reorder data silently."
+        )
+
+
+def fit_time_axis(index: pd.Index | None, n: int) -> tuple[TimeAxis, str | None]:
+    """Build the time axis of a training series.
+
+    Returns the axis and a warning text (or None) to emit once.
+    """
+    if index is None:
+        return TimeAxis("position", n - 1, None, n), None
+    if isinstance(index, pd.DatetimeIndex):
+        step = _infer_datetime_step(index)
+        if step is None:
+            msg = (
+                "The DatetimeIndex has no regular frequency (e.g. trading days with "
+                "holidays): forecast steps are counted by position, so predict's rows "
+                "are taken as steps 1, 2, ... after the training end, and forecast(h) "
+                "labels future rows by position (integers after the last training row)."
+            )
+            return TimeAxis("position", index[-1], None, n), msg
+        return TimeAxis("datetime", index[-1], step, n), None
+    if isinstance(index, pd.PeriodIndex):
+        ordinals = index.asi8
+        deltas = np.unique(np.diff(ordinals))
+        if len(deltas) > 1:
+            msg = "The PeriodIndex is not evenly spaced: forecast steps are counted by position."
+            return TimeAxis("position", index[-1], None, n), msg
+        step = int(deltas[0]) if len(deltas) else 1
+        return TimeAxis("period", index[-1], step, n), None
+    if pd.api.types.is_integer_dtype(index.dtype):
+        values = np.asarray(index, dtype=np.int64)
+        deltas = np.unique(np.diff(values))
+        if len(deltas) > 1:
+            msg = "The integer index is not evenly spaced: forecast steps are counted by position."
+            return TimeAxis("position", int(values[-1]), None, n), msg
+        step = int(deltas[0]) if len(deltas) else 1
+        return TimeAxis("integer", int(values[-1]), step, n, _is_default_range(index)), None
+    return TimeAxis("position", index[-1] if len(index) else None, None, n), (
+        f"An index of dtype {index.dtype} is not a time axis: forecast steps are counted by position."
+    )
+
+
+def _index_kind(index: pd.Index) -> str:
+    if isinstance(index, pd.DatetimeIndex):
+        return "datetime"
+    if isinstance(index, pd.PeriodIndex):
+        return "period"
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return "integer"
+    return "other"
+
+
+def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tuple[np.ndarray, bool]:
+    """Steps ahead (1 = the first step after the training end) for predict's rows.
+
+    Returns ``(steps, located)``; ``located`` is False when the rows could not be
+    placed on the time axis and were taken as steps ``1..n_rows``.
+    """
+    default = np.arange(1, n_rows + 1, dtype=np.int64)
+    if index is None or n_rows == 0 or _is_default_range(index):
+        return default, False
+    kind = _index_kind(index)
+    if axis.kind == "position":
+        if kind == "datetime" and isinstance(axis.last, pd.Timestamp):
+            check_time_index(index, "X")
+            if index[0] <= axis.last:
+                raise ValueError(
+                    f"X's first time stamp {index[0]} is at or before the training end "
+                    f"{axis.last}: predict forecasts only future steps."
+                )
+        return default, False
+    if kind != axis.kind:
+        return default, False
+    check_time_index(index, "X")
+    if axis.kind == "datetime":
+        if (index.tz is None) != (axis.last.tz is None):
+            raise ValueError("X's DatetimeIndex and the training index differ in time zone awareness.")
+        if index[0] <= axis.last:
+            raise ValueError(
+                f"X starts at {index[0]}, at or before the training end {axis.last}: "
+                "predict forecasts only the steps after the training end."
+            )
+        grid = pd.date_range(start=axis.last, end=index[-1], freq=axis.step)
+        steps = grid.get_indexer(index)
+        bad = steps < 0
+    elif axis.kind == "period":
+        if index.freqstr != axis.last.freqstr:
+            raise ValueError(f"X's PeriodIndex has freq {index.freqstr}, the training index {axis.last.freqstr}.")
+        offset = index.asi8 - axis.last.ordinal
+        steps, rest = np.divmod(offset, axis.step)
+        bad = rest != 0
+        if (offset <= 0).any():
+            raise ValueError(
+                f"X starts at {index[0]}, at or before the training end {axis.last}: "
+                "predict forecasts only the steps after the training end."
+            )
+    else:
+        offset = np.asarray(index, dtype=np.int64) - axis.last
+        if (offset <= 0).any():
+            raise ValueError(
+                f"X's index starts at {index[0]}, at or before the training end {axis.last}: "
+                "predict forecasts only the steps after the training end."
+            )
+        steps, rest = np.divmod(offset, axis.step)
+        bad = rest != 0
+    if bad.any():
+        raise ValueError(
+            f"X's index labels {list(index[bad][:5])} are off the training grid "
+            f"(last label {axis.last}, step {axis.step}): each row must be a whole number of "
+            "steps after the training end."
+        )
+    return np.asarray(steps, dtype=np.int64), True
+
+
+def future_index(axis: TimeAxis, steps: np.ndarray, name: Any = None) -> pd.Index:
+    """Labels of the given steps ahead on the fitted time axis."""
+    steps = np.asarray(steps, dtype=np.int64)
+    if axis.kind == "datetime":
+        grid = pd.date_range(start=axis.last, periods=int(steps.max()) + 1, freq=axis.step)
+        return pd.DatetimeIndex(grid[steps], name=name)
+    if axis.kind == "period":
+        return pd.PeriodIndex.from_ordinals(axis.last.ordinal + steps * axis.step, freq=axis.last.freq, name=name)
+    if axis.kind == "integer":
+        return pd.Index(axis.last + steps * axis.step, name=name)
+    return pd.Index(axis.n_seen - 1 + steps, name=name)

@@ -1,0 +1,421 @@
+"""BaseForecaster: the forecaster contract, implemented once.
+
+Rows of ``X`` and ``y`` are consecutive, equally spaced time steps. ``fit``
+validates the data and records the time axis, then calls ``self._fit(y, X)``;
+``predict`` turns X's rows into steps ahead and calls
+``self._predict(steps, X)``. Subclasses implement only those two methods (and
+optionally ``_min_train_size`` and ``_update``).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from tsforecast._time import TimeAxis, check_time_index, fit_time_axis, future_index, steps_from_index
+
+__all__ = ["BaseForecaster"]
+
+
+class TimeIndexWarning(UserWarning):
+    """Predict's rows could not be placed on the training time axis."""
+
+
+def _pandas_index(obj) -> pd.Index | None:
+    return obj.index if isinstance(obj, (pd.Series, pd.DataFrame)) else None
+
+
+def _first_bad(values: np.ndarray, index: pd.Index | None) -> list:
+    rows = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1))[:5]
+    return list(index[rows]) if index is not None else rows.tolist()
+
+
+def _check_finite(obj, name: str) -> None:
+    """Raise a ValueError naming where NaN/inf are, before sklearn's generic message."""
+    values = obj.to_numpy() if isinstance(obj, (pd.Series, pd.DataFrame)) else np.asarray(obj)
+    if values.dtype.kind not in "fc" or values.size == 0:
+        if values.dtype.kind == "O":
+            try:
+                values = values.astype(np.float64)
+            except (TypeError, ValueError):
+                return
+        else:
+            return
+    finite = np.isfinite(values)
+    if finite.all():
+        return
+    kind = "NaN" if np.isnan(values).any() else "inf"
+    raise ValueError(
+        f"Input {name} contains {kind} (missing or infinite values) at rows "
+        f"{_first_bad(values, _pandas_index(obj))}. Forecasters need a gap-free series: fill "
+        f"the gaps first (e.g. `{name}.interpolate()` or `.ffill()`); rows are time steps, "
+        "so they are never dropped silently."
+    )
+
+
+class BaseForecaster(RegressorMixin, BaseEstimator):
+    """Base class of every tsforecast forecaster.
+
+    A forecaster is a scikit-learn regressor whose rows are time steps:
+    ``fit(X, y)`` learns from a series ``y`` (and exogenous features ``X``
+    known in advance); ``predict(X)`` forecasts the future steps that X's rows
+    stand for. See the package documentation for the full contract.
+
+    Subclasses implement ``_fit(y, X)`` and ``_predict(steps, X)``:
+
+    - ``_fit`` receives ``y`` as a float64 array of shape (n, n_targets) and
+      ``X`` as a float64 array of shape (n, n_features) (possibly 0 columns);
+    - ``_predict`` receives ``steps``, a strictly increasing int64 array of
+      steps ahead (1 is the first step after the training end), and ``X`` of
+      shape (len(steps), n_features); it returns (len(steps), n_targets).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of exogenous features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when X has string column names.
+    n_targets_ : int
+        Number of series (columns of y).
+    target_names_ : ndarray of shape (n_targets_,)
+        Names of the series (DataFrame columns, Series name, or positions).
+    index_kind_ : {"datetime", "period", "integer", "position"}
+        How forecast steps are located in time.
+    last_index_ : object
+        Label of the last observed time step.
+    index_step_ : object
+        Spacing of the index: a pandas offset, a period or integer step, or None.
+    n_train_ : int
+        Number of observed time steps (training rows plus rows given to ``update``).
+    y_train_ : ndarray of shape (n_train_, n_targets_)
+        The observed targets, the history that forecasts start from.
+    """
+
+    # -- hooks for subclasses -------------------------------------------------
+
+    def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _predict(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _min_train_size(self) -> int:
+        """Fewest time steps ``fit`` accepts with the current parameters."""
+        return 1
+
+    def _update(self, y: np.ndarray, X: np.ndarray) -> None:
+        """Absorb newly observed rows (already appended to ``y_train_``)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        tags.input_tags.allow_nan = False
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    # -- public API -------------------------------------------------------------
+
+    def fit(self, X=None, y=None):
+        """Fit the forecaster to a series.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features) or None
+            Exogenous features, one row per time step. ``None`` means no
+            features (``pd.DataFrame(index=y.index)``). A DataFrame's or y's
+            index is the time axis (DatetimeIndex, PeriodIndex or integers).
+        y : Series, DataFrame or array-like of shape (n_samples,) or (n_samples, n_targets)
+            The series to forecast; several columns are several series.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        if y is None:
+            hint = ""
+            if X is not None and (np.ndim(X) == 1 or np.shape(X)[-1:] == (1,)):
+                hint = " X looks like a series: call fit(X=None, y=series) to forecast it."
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None.{hint}"
+            )
+        if X is None:
+            X = pd.DataFrame(index=y.index) if isinstance(y, (pd.Series, pd.DataFrame)) else None
+        index = self._time_index(X, y)
+        _check_finite(y, "y")
+        if X is not None:
+            _check_finite(X, "X")
+        X_arr, y_arr = self._validate_fit_data(X, y)
+        self._check_length(len(y_arr))
+        axis, message = fit_time_axis(index, len(y_arr))
+        if message is not None:
+            warnings.warn(message, TimeIndexWarning, stacklevel=2)
+        self._set_time_axis(axis)
+        if isinstance(y, pd.DataFrame):
+            self.target_names_ = np.asarray(y.columns, dtype=object)
+        elif isinstance(y, pd.Series):
+            self.target_names_ = np.array([y.name], dtype=object)
+        elif y_arr.ndim == 1:
+            self.target_names_ = np.array([None], dtype=object)
+        else:
+            self.target_names_ = np.arange(y_arr.shape[1]).astype(object)
+        self._y_ndim = y_arr.ndim
+        y2 = np.asarray(y_arr, dtype=np.float64).reshape(len(y_arr), -1)
+        self.n_targets_ = y2.shape[1]
+        self.y_train_ = y2.copy()
+        self.n_train_ = len(y2)
+        self._fit(y2, X_arr)
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """Forecast the future time steps that X's rows stand for.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_steps, n_features)
+            One row per step to forecast. With a DatetimeIndex, PeriodIndex or
+            integer index, each row's label places it after the training end
+            (so gaps are honoured); numpy rows, or a fresh ``RangeIndex(0, h)``,
+            are steps 1..h.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_steps,) or (n_steps, n_targets)
+            Forecasts, with the same ndim as the y seen in fit.
+        """
+        steps, X_arr, _ = self._steps_and_features(X)
+        return self._shape_output(self._predict_steps(steps, X_arr))
+
+    def forecast(self, h_or_X: int | pd.DataFrame | np.ndarray) -> pd.Series | pd.DataFrame:
+        """Forecast as pandas, indexed by the future time stamps.
+
+        Parameters
+        ----------
+        h_or_X : int or DataFrame or array-like
+            The number of steps ``h`` to forecast (models fitted without
+            exogenous features), or X for the future steps as in ``predict``.
+
+        Returns
+        -------
+        forecast : Series or DataFrame
+            A Series for a 1-D training y, else a DataFrame with the training
+            column names; the index holds the future time stamps. Data fitted on
+            an index without a regular frequency are labelled by position.
+        """
+        check_is_fitted(self)
+        if isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool):
+            h = int(h_or_X)
+            if h < 1:
+                raise ValueError(f"h must be a positive number of steps, got {h}.")
+            if self.n_features_in_ > 0:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted with {self.n_features_in_} exogenous "
+                    "features: pass X with one row per future step instead of h."
+                )
+            steps = np.arange(1, h + 1, dtype=np.int64)
+            X_arr = np.empty((h, 0))
+            labels = future_index(self._time_axis, steps)
+        else:
+            steps, X_arr, located = self._steps_and_features(h_or_X)
+            labels = h_or_X.index if located else future_index(self._time_axis, steps)
+        values = self._predict_steps(steps, X_arr)
+        if self._y_ndim == 1:
+            return pd.Series(values[:, 0], index=labels, name=self.target_names_[0])
+        return pd.DataFrame(values, index=labels, columns=list(self.target_names_))
+
+    def update(self, X=None, y=None):
+        """Append newly observed time steps without retraining.
+
+        The next forecast starts after the new rows. Parameters that were
+        estimated in ``fit`` are kept; only the history moves forward.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_new, n_features) or None
+            Exogenous features of the new rows.
+        y : Series, DataFrame or array-like of shape (n_new,) or (n_new, n_targets)
+            The newly observed values, directly following the last seen step.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        if y is None:
+            raise ValueError(f"{type(self).__name__}.update requires y, the newly observed values.")
+        if X is None:
+            X = pd.DataFrame(index=y.index) if isinstance(y, (pd.Series, pd.DataFrame)) else np.empty((len(y), 0))
+        _check_finite(y, "y")
+        index = self._time_index(X, y)
+        steps, located = steps_from_index(self._time_axis, index, len(y))
+        if located and not np.array_equal(steps, np.arange(1, len(y) + 1)):
+            raise ValueError(
+                f"update's rows must directly follow the last seen step {self.last_index_}: "
+                f"they are steps {steps[:3].tolist()}... ahead. Pass the missing rows too."
+            )
+        X_arr = self._validate_X(X, reset=False)
+        y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        if y2.shape[1] != self.n_targets_:
+            raise ValueError(f"update's y has {y2.shape[1]} columns, fit's had {self.n_targets_}.")
+        if len(X_arr) != len(y2):
+            raise ValueError(f"X and y have different lengths: {len(X_arr)} and {len(y2)} rows.")
+        axis = self._time_axis
+        if located or (axis.kind == "position" and isinstance(index, pd.DatetimeIndex)):
+            self.last_index_ = index[-1]
+        elif axis.kind == "position":
+            if not isinstance(axis.last, pd.Timestamp):
+                self.last_index_ = axis.last + len(y2)
+        else:
+            self.last_index_ = future_index(axis, np.array([len(y2)]))[0]
+        self.y_train_ = np.vstack([self.y_train_, y2])
+        self.n_train_ = len(self.y_train_)
+        self._update(y2, X_arr)
+        return self
+
+    # -- shared machinery ---------------------------------------------------------
+
+    @property
+    def _time_axis(self) -> TimeAxis:
+        default = self.index_kind_ == "integer" and self.index_step_ == 1 and self.last_index_ == self.n_train_ - 1
+        return TimeAxis(self.index_kind_, self.last_index_, self.index_step_, self.n_train_, default)
+
+    def _set_time_axis(self, axis: TimeAxis) -> None:
+        self.index_kind_ = axis.kind
+        self.last_index_ = axis.last
+        self.index_step_ = axis.step
+
+    def _check_length(self, n: int) -> None:
+        minimum = self._min_train_size()
+        if n < minimum:
+            raise ValueError(
+                f"{type(self).__name__} needs at least {minimum} time steps with these "
+                f"parameters, got n_samples={n}. Give a longer series or lower the window "
+                "parameters (e.g. lookback, seasonal_period)."
+            )
+
+    @staticmethod
+    def _time_index(X, y) -> pd.Index | None:
+        """The time axis of (X, y): X's index unless it is a default RangeIndex."""
+        x_index, y_index = _pandas_index(X), _pandas_index(y)
+        for name, idx in (("X", x_index), ("y", y_index)):
+            if idx is not None:
+                check_time_index(idx, name)
+        candidates = [idx for idx in (x_index, y_index) if idx is not None]
+        informative = [
+            idx for idx in candidates
+            if not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1)
+        ]
+        if len(informative) == 2 and len(x_index) == len(y_index) and not x_index.equals(y_index):
+            raise ValueError(
+                "X and y have different indexes: rows are time steps, so they must share "
+                "their time stamps. Align them first (e.g. `X = X.loc[y.index]`)."
+            )
+        if informative:
+            return informative[0]
+        return candidates[0] if candidates else None
+
+    @staticmethod
+    def _zero_column_frame(X) -> bool:
+        return isinstance(X, pd.DataFrame) and X.shape[1] == 0
+
+    def _validate_fit_data(self, X, y):
+        if X is None or self._zero_column_frame(X):
+            y_arr = validate_data(self, X="no_validation", y=y, multi_output=True, y_numeric=True)
+            n_x = len(X) if X is not None else len(y_arr)
+            if n_x != len(y_arr):
+                raise ValueError(
+                    f"Found input variables with inconsistent numbers of samples: X has {n_x} "
+                    f"rows and y has {len(y_arr)}. X and y must cover the same time steps."
+                )
+            self.n_features_in_ = 0
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            return np.empty((len(y_arr), 0)), y_arr
+        X_arr, y_arr = validate_data(
+            self, X, y, multi_output=True, y_numeric=True, dtype=np.float64, ensure_all_finite=False
+        )
+        return X_arr, y_arr
+
+    def _validate_X(self, X, *, reset: bool) -> np.ndarray:
+        if self._zero_column_frame(X):
+            if self.n_features_in_ != 0:
+                raise ValueError(
+                    f"X has 0 features, but {type(self).__name__} is expecting "
+                    f"{self.n_features_in_} features as input."
+                )
+            return np.empty((len(X), 0))
+        if X is not None:
+            _check_finite(X, "X")
+        if self.n_features_in_ == 0 and np.ndim(X) == 2 and np.shape(X)[1] == 0:
+            return np.empty((np.shape(X)[0], 0))
+        if self.n_features_in_ == 0:
+            shape = np.shape(X)
+            if len(shape) == 2 and shape[1] != 0:
+                raise ValueError(
+                    f"X has {shape[1]} features, but {type(self).__name__} is expecting 0 "
+                    "features as input (it was fitted without X)."
+                )
+        return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+
+    def _steps_and_features(self, X):
+        check_is_fitted(self)
+        if X is None:
+            raise ValueError(
+                f"{type(self).__name__}.predict needs X with one row per step to forecast; "
+                "use forecast(h) to forecast h steps of a model fitted without features."
+            )
+        X_arr = self._validate_X(X, reset=False)
+        axis = self._time_axis
+        steps, located = steps_from_index(axis, _pandas_index(X), len(X_arr))
+        if not located and axis.kind in ("datetime", "period") and len(X_arr):
+            warnings.warn(
+                f"{type(self).__name__} was fitted on a {axis.kind} index but X has none that "
+                "matches: its rows are taken as steps 1..h after the training end, so a gap "
+                "between training and forecast cannot be seen. Pass X as a DataFrame indexed "
+                "by the future time stamps.",
+                TimeIndexWarning,
+                stacklevel=3,
+            )
+        return steps, X_arr, located
+
+    def _predict_steps(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
+        if len(steps) == 0:
+            return np.empty((0, self.n_targets_))
+        out = np.asarray(self._predict(steps, X), dtype=np.float64)
+        return out.reshape(len(steps), self.n_targets_)
+
+    def _shape_output(self, values: np.ndarray) -> np.ndarray:
+        return values[:, 0] if self._y_ndim == 1 else values
+
+    def _exog_path(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Exogenous rows for every step 1..max(steps).
+
+        Models whose forecast needs X at every step (ARIMA regressors, neural
+        covariates) call this. Steps that predict was not given (a gap, as in
+        ``TimeSeriesSplit(gap=g)``) take the row of the next given step, with a
+        warning, since their true values are unknown here.
+        """
+        horizon = int(steps[-1])
+        path = np.empty((horizon, X.shape[1]))
+        given = np.zeros(horizon, dtype=bool)
+        path[steps - 1] = X
+        given[steps - 1] = True
+        if not given.all() and X.shape[1] > 0:
+            missing = np.flatnonzero(~given) + 1
+            warnings.warn(
+                f"X has no rows for steps {missing[:5].tolist()}{'...' if len(missing) > 5 else ''} "
+                "ahead; their exogenous values were filled from the next given row. Pass X "
+                "for every step from 1 to forecast with the true values.",
+                UserWarning,
+                stacklevel=4,
+            )
+            next_given = np.where(given, np.arange(horizon), horizon)
+            path = path[np.minimum.accumulate(next_given[::-1])[::-1]]
+        return path
