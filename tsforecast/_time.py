@@ -194,8 +194,10 @@ def future_index(axis: TimeAxis, steps: np.ndarray, name: Any = None) -> pd.Inde
     """Labels of the given steps ahead on the fitted time axis."""
     steps = np.asarray(steps, dtype=np.int64)
     if axis.kind == "datetime":
-        grid = pd.date_range(start=axis.last, periods=int(steps.max()) + 1, freq=axis.step)
-        return pd.DatetimeIndex(grid[steps], name=name)
+        grid = pd.date_range(start=axis.last, periods=int(steps.max()) + 1, freq=axis.step, name=name)
+        if np.array_equal(steps, np.arange(steps[0], steps[-1] + 1)):
+            return grid[steps[0] :]  # a slice keeps the freq
+        return grid[steps]
     if axis.kind == "period":
         return pd.PeriodIndex.from_ordinals(axis.last.ordinal + steps * axis.step, freq=axis.last.freq, name=name)
     if axis.kind == "integer":
