@@ -151,7 +151,9 @@ def test_forecast_equals_predict_and_horizon_prefixes(estimator, case, hourly_ot
     np.testing.assert_allclose(model.predict(X_future), future.to_numpy(), rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(model.predict(X_future.iloc[:7]), future.to_numpy()[:7], rtol=1e-6, atol=1e-9)
     # a later window of X predicts those same steps
-    np.testing.assert_allclose(model.predict(X_future.iloc[10:20]), future.to_numpy()[10:20], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        model.predict(X_future.iloc[10:20]), future.to_numpy()[10:20], rtol=1e-6, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("estimator, case", list(_first_cases()))
@@ -160,10 +162,9 @@ def test_cross_validate_with_time_series_split_honours_the_gap(estimator, case, 
     X, y = _fold_data(hourly_ot)
     h = 12
     cv = TimeSeriesSplit(n_splits=3, test_size=h, gap=gap)
-    result = cross_validate(
-        estimator, X, y, cv=cv, scoring="neg_mean_absolute_error", return_estimator=True
-    )
-    for (train, test), model, score in zip(cv.split(X), result["estimator"], result["test_score"]):
+    result = cross_validate(estimator, X, y, cv=cv, scoring="neg_mean_absolute_error", return_estimator=True)
+    folds = zip(cv.split(X), result["estimator"], result["test_score"], strict=True)
+    for (train, test), model, score in folds:
         assert model.n_train_ == len(train)
         # the fold's forecast is the model's forecast of steps gap+1..gap+h
         path = model.forecast(gap + h).to_numpy()[gap:]
@@ -182,11 +183,11 @@ def test_cross_validate_with_numpy_inputs(estimator, case, hourly_ot):
 @pytest.mark.parametrize("estimator, case", list(_first_cases()))
 def test_grid_search_over_a_pipeline(estimator, case, hourly_ot):
     X = calendar_frame(hourly_ot.index)
-    pipe = Pipeline(
-        [("scale", StandardScaler().set_output(transform="pandas")), ("model", clone(estimator))]
-    )
+    pipe = Pipeline([("scale", StandardScaler().set_output(transform="pandas")), ("model", clone(estimator))])
     grid = {f"model__{k}": v for k, v in case.grid.items()} or {"scale__with_mean": [True, False]}
-    search = GridSearchCV(pipe, grid, cv=TimeSeriesSplit(n_splits=2, test_size=24), scoring="neg_mean_absolute_error")
+    search = GridSearchCV(
+        pipe, grid, cv=TimeSeriesSplit(n_splits=2, test_size=24), scoring="neg_mean_absolute_error"
+    )
     search.fit(X, hourly_ot)
     assert np.isfinite(search.best_score_)
     future = calendar_frame(pd.date_range(hourly_ot.index[-1], periods=25, freq="h")[1:])

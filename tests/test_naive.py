@@ -17,10 +17,16 @@ def test_seasonal_naive_repeats_the_last_season_exactly(hourly_ot):
 def test_last_mean_and_drift_are_exact(hourly_ot):
     y = hourly_ot.to_numpy()
     steps = np.arange(1, 6)
-    np.testing.assert_array_equal(NaiveForecaster("last").fit(None, hourly_ot).forecast(5), np.repeat(y[-1], 5))
-    np.testing.assert_allclose(NaiveForecaster("mean").fit(None, hourly_ot).forecast(5), np.repeat(y.mean(), 5))
+    np.testing.assert_array_equal(
+        NaiveForecaster("last").fit(None, hourly_ot).forecast(5), np.repeat(y[-1], 5)
+    )
+    np.testing.assert_allclose(
+        NaiveForecaster("mean").fit(None, hourly_ot).forecast(5), np.repeat(y.mean(), 5)
+    )
     slope = (y[-1] - y[0]) / (len(y) - 1)
-    np.testing.assert_allclose(NaiveForecaster("drift").fit(None, hourly_ot).forecast(5), y[-1] + slope * steps)
+    np.testing.assert_allclose(
+        NaiveForecaster("drift").fit(None, hourly_ot).forecast(5), y[-1] + slope * steps
+    )
 
 
 def test_seasonal_naive_beats_the_random_walk_on_hourly_temperature():

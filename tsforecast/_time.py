@@ -74,8 +74,8 @@ def check_time_index(index: pd.Index, name: str) -> None:
         where = int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
         raise ValueError(
             f"The index of {name} is not sorted in increasing time order ({index[where]!r} "
-            f"at position {where} follows {index[where - 1]!r}). Sort it with `.sort_index()`; forecasters never "
-            "reorder data silently."
+            f"at position {where} follows {index[where - 1]!r}). Sort it with `.sort_index()`; "
+            "forecasters never reorder data silently."
         )
 
 
@@ -163,7 +163,9 @@ def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tup
         bad = steps < 0
     elif axis.kind == "period":
         if index.freqstr != axis.last.freqstr:
-            raise ValueError(f"X's PeriodIndex has freq {index.freqstr}, the training index {axis.last.freqstr}.")
+            raise ValueError(
+                f"X's PeriodIndex has freq {index.freqstr}, the training index {axis.last.freqstr}."
+            )
         offset = index.asi8 - axis.last.ordinal
         steps, rest = np.divmod(offset, axis.step)
         bad = rest != 0
@@ -199,7 +201,9 @@ def future_index(axis: TimeAxis, steps: np.ndarray, name: Any = None) -> pd.Inde
             return grid[steps[0] :]  # a slice keeps the freq
         return grid[steps]
     if axis.kind == "period":
-        return pd.PeriodIndex.from_ordinals(axis.last.ordinal + steps * axis.step, freq=axis.last.freq, name=name)
+        return pd.PeriodIndex.from_ordinals(
+            axis.last.ordinal + steps * axis.step, freq=axis.last.freq, name=name
+        )
     if axis.kind == "integer":
         return pd.Index(axis.last + steps * axis.step, name=name)
     return pd.Index(axis.n_seen - 1 + steps, name=name)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -251,7 +250,11 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         if y is None:
             raise ValueError(f"{type(self).__name__}.update requires y, the newly observed values.")
         if X is None:
-            X = pd.DataFrame(index=y.index) if isinstance(y, (pd.Series, pd.DataFrame)) else np.empty((len(y), 0))
+            X = (
+                pd.DataFrame(index=y.index)
+                if isinstance(y, (pd.Series, pd.DataFrame))
+                else np.empty((len(y), 0))
+            )
         _check_finite(y, "y")
         index = self._time_index(X, y)
         steps, located = steps_from_index(self._time_axis, index, len(y))
@@ -283,7 +286,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
 
     @property
     def _time_axis(self) -> TimeAxis:
-        default = self.index_kind_ == "integer" and self.index_step_ == 1 and self.last_index_ == self.n_train_ - 1
+        default = (
+            self.index_kind_ == "integer" and self.index_step_ == 1 and self.last_index_ == self.n_train_ - 1
+        )
         return TimeAxis(self.index_kind_, self.last_index_, self.index_step_, self.n_train_, default)
 
     def _set_time_axis(self, axis: TimeAxis) -> None:
@@ -309,7 +314,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 check_time_index(idx, name)
         candidates = [idx for idx in (x_index, y_index) if idx is not None]
         informative = [
-            idx for idx in candidates
+            idx
+            for idx in candidates
             if not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1)
         ]
         if len(informative) == 2 and len(x_index) == len(y_index) and not x_index.equals(y_index):

@@ -57,7 +57,9 @@ def demo_models(seasonal_period: int, horizon: int) -> dict:
     return models
 
 
-def _leaderboard(models: dict, y: pd.Series, *, horizon: int, folds: int, seasonal_period: int) -> pd.DataFrame:
+def _leaderboard(
+    models: dict, y: pd.Series, *, horizon: int, folds: int, seasonal_period: int
+) -> pd.DataFrame:
     X = pd.DataFrame(index=y.index)
     cv = TimeSeriesSplit(n_splits=folds, test_size=horizon)
     scoring = {

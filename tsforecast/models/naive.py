@@ -87,4 +87,6 @@ class NaiveForecaster(BaseForecaster):
 
     def _has_flat_forecast(self) -> bool:
         """Whether every step gets the same value (row order then cannot matter)."""
-        return self.strategy in ("last", "mean") or (self.strategy == "seasonal" and self.seasonal_period == 1)
+        return self.strategy in ("last", "mean") or (
+            self.strategy == "seasonal" and self.seasonal_period == 1
+        )
