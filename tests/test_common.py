@@ -145,7 +145,7 @@ def test_forecast_equals_predict_and_horizon_prefixes(estimator, case, hourly_ot
     future = model.forecast(36)
     assert isinstance(future, pd.Series) and future.name == "OT"
     expected_index = pd.date_range(y.index[-1], periods=37, freq="h")[1:]
-    pd.testing.assert_index_equal(future.index, expected_index, check_names=False, check_freq=False)
+    assert future.index.equals(expected_index)
     assert future.index.freq == "h"
     X_future = pd.DataFrame(index=future.index)
     np.testing.assert_allclose(model.predict(X_future), future.to_numpy(), rtol=1e-6, atol=1e-9)
