@@ -52,6 +52,17 @@ CASES: dict[str, list[Case]] = {
         Case({"strategy": "drift"}),
         Case({"strategy": "mean"}, flat=True),
     ],
+    "ETSForecaster": [
+        Case({"error": "add", "trend": None, "seasonal": None}, flat=True, grid={"trend": [None, "add"]}),
+        Case({}),  # automatic selection: flat or not depending on the data
+    ],
+    "ARIMAForecaster": [
+        Case({"order": (1, 0, 0)}, grid={"order": [(1, 0, 0), (0, 0, 1)]}),
+        Case({"order": (0, 0, 0)}, flat=True),  # each row depends only on its own X row
+    ],
+    "ThetaForecaster": [
+        Case({}, grid={"deseasonalize": [True, False]}),
+    ],
 }
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from tsforecast.base import BaseForecaster
 from tsforecast.models.naive import NaiveForecaster
+from tsforecast.models.statistical import ARIMAForecaster, ETSForecaster, ThetaForecaster
 
 __version__ = "0.1.0"
 
-__all__ = ["BaseForecaster", "NaiveForecaster", "all_estimators", "__version__"]
+__all__ = [
+    "BaseForecaster",
+    "NaiveForecaster",
+    "ARIMAForecaster",
+    "ETSForecaster",
+    "ThetaForecaster",
+    "all_estimators",
+    "__version__",
+]
 
 
 def all_estimators() -> list[tuple[str, type]]:
