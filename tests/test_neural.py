@@ -1,0 +1,188 @@
+"""The neural forecasters (one suite for LSTM, GRU and RNN): behaviour and accuracy."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+
+from tsforecast.datasets import load_etth1, load_ili, load_seattle_weather
+from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
+
+torch.set_num_threads(1)  # one thread: no OpenMP oversubscription on a shared machine
+
+ESTIMATORS = [LSTMForecaster, GRUForecaster, RNNForecaster]
+CHEAP = dict(lookback=12, horizon=4, hidden_size=16, max_epochs=4, batch_size=32, random_state=0)
+rng = np.random.default_rng(0)
+Y = np.sin(np.arange(240) * 2 * np.pi / 12) + 0.05 * rng.normal(size=240)
+
+
+@pytest.fixture(params=ESTIMATORS, ids=lambda c: c.__name__)
+def cls(request):
+    return request.param
+
+
+def _no_x(h):
+    return np.empty((h, 0))
+
+
+def test_known_future_covariates_are_used(cls):
+    rng = np.random.default_rng(0)
+    n = 300
+    x = rng.normal(size=(n + 20, 1))
+    y = 3.0 * x[:n, 0] + 0.1 * rng.normal(size=n)  # driven by the covariate at the same step
+    params = dict(lookback=8, horizon=4, hidden_size=16, max_epochs=10, batch_size=16, learning_rate=5e-3,
+                  early_stopping=False, random_state=0)
+    with_x = cls(**params).fit(x[:n], y)
+    without = cls(**params).fit(None, y)
+    truth = 3.0 * x[n:, 0]
+    mse_x = np.mean((with_x.predict(x[n:]) - truth) ** 2)
+    mse_no = np.mean((without.predict(_no_x(20)) - truth) ** 2)
+    assert mse_x < 0.3 * mse_no, (mse_x, mse_no)
+
+
+def test_recursive_rollout_beyond_horizon(cls):
+    model = cls(**CHEAP).fit(None, Y)
+    long = model.predict(_no_x(11))  # 3 network passes of horizon 4
+    assert long.shape == (11,) and np.isfinite(long).all()
+    # prefixes agree, across block boundaries
+    for k in (1, 4, 5, 9):
+        np.testing.assert_allclose(model.predict(_no_x(k)), long[:k], rtol=1e-6, atol=1e-7)
+    # steps 5..8 are the forecast made after feeding steps 1..4 back as observations
+    fed = copy.deepcopy(model).update(None, long[:4])
+    np.testing.assert_allclose(fed.predict(_no_x(4)), long[4:8], rtol=1e-5, atol=1e-6)
+
+
+def test_two_dimensional_y_is_one_global_model(cls):
+    y = np.column_stack([Y, 100.0 * Y + 50.0])  # the same series at another scale and level
+    model = cls(**CHEAP).fit(None, y)
+    pred = model.predict(_no_x(6))
+    assert pred.shape == (6, 2)
+    # one network, instance-normalised windows: the second forecast is the first, rescaled
+    np.testing.assert_allclose(pred[:, 1], 100.0 * pred[:, 0] + 50.0, rtol=1e-4)
+    assert model.module_.head.out_features == model.horizon  # one target per window: a global model
+    frame = pd.DataFrame(y, columns=["a", "b"], index=pd.date_range("2024-01-01", periods=240, freq="h"))
+    out = clone(model).fit(None, frame).forecast(3)
+    assert list(out.columns) == ["a", "b"] and out.index[0] == pd.Timestamp("2024-01-11 00:00")
+
+
+def test_update_moves_the_origin_without_retraining(cls):
+    model = cls(**CHEAP).fit(None, Y[:200])
+    weights = {k: v.clone() for k, v in model.module_.state_dict().items()}
+    before = model.predict(_no_x(4))
+    model.update(None, Y[200:220])
+    assert model.n_train_ == 220
+    for k, v in model.module_.state_dict().items():
+        assert torch.equal(v, weights[k])
+    after = model.predict(_no_x(4))
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, model.predict_origins([220], 4, y=Y)[0, :, 0], rtol=1e-6, atol=1e-7)
+
+
+def test_predict_origins_equals_individual_predicts(cls):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(len(Y) + 10, 2))
+    model = cls(**CHEAP).fit(X[:150], Y[:150])
+    origins = np.array([150, 163, 181, 200, 230])
+    batched = model.predict_origins(origins, 7, y=Y, X=X)
+    assert batched.shape == (5, 7, 1)
+    for i, o in enumerate(origins):
+        single = copy.deepcopy(model)
+        if o > 150:
+            single.update(X[150:o], Y[150:o])
+        np.testing.assert_allclose(single.predict(X[o : o + 7]), batched[i, :, 0], rtol=1e-5, atol=1e-6)
+    # default history: y_train_ and the X seen so far
+    np.testing.assert_allclose(
+        model.predict_origins([150], 3, X=X[:153])[0, :, 0], model.predict(X[150:153]), rtol=1e-6, atol=1e-7
+    )
+
+
+def test_pandas_in_and_out(cls):
+    index = pd.date_range("2023-01-01", periods=len(Y), freq="D")
+    y = pd.Series(Y, index=index, name="temp")
+    X = pd.DataFrame({"dow": index.dayofweek.astype(float)}, index=index)
+    future = pd.date_range(index[-1] + pd.Timedelta(days=1), periods=5, freq="D")
+    X_future = pd.DataFrame({"dow": future.dayofweek.astype(float)}, index=future)
+    model = cls(**CHEAP).fit(X, y)
+    out = model.forecast(X_future)
+    assert isinstance(out, pd.Series) and out.name == "temp" and out.index.equals(future)
+    np.testing.assert_allclose(out.to_numpy(), model.predict(X_future))
+    plain = cls(**CHEAP).fit(None, y).forecast(5)
+    assert plain.index.equals(future)
+
+
+def test_clear_errors(cls):
+    with pytest.raises(ValueError, match="horizon must be an integer >= 1"):
+        cls(horizon=0).fit(None, Y)
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        cls(normalization="batch").fit(None, Y)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        cls(loss="mape").fit(None, Y)
+    with pytest.raises(ValueError, match="n_samples=10"):
+        cls(lookback=12, horizon=4).fit(None, Y[:10])
+    model = cls(**CHEAP).fit(None, Y)
+    with pytest.raises(ValueError, match="origins must lie in"):
+        model.predict_origins([3], 2)
+    with pytest.raises(ValueError, match="features"):
+        model.predict(np.ones((3, 2)))
+    exog = cls(**CHEAP).fit(np.ones((len(Y), 1)), Y)
+    with pytest.raises(ValueError, match="covering every forecast row"):
+        exog.predict_origins([100], 2, y=Y)
+    with pytest.raises(ValueError, match="known-future covariates"):
+        exog.predict_origins([len(Y)], 2)
+
+
+def test_default_lookback_follows_horizon_and_season(cls):
+    model = cls(horizon=6, seasonal_period=24, max_epochs=1, hidden_size=4, random_state=0).fit(None, Y)
+    assert model.lookback_ == 72
+    short = cls(horizon=6, seasonal_period=52, max_epochs=1, hidden_size=4, random_state=0).fit(None, Y[:100])
+    assert short.lookback_ == (100 - 20 - 6) // 2  # capped by the data
+
+
+def test_bidirectional(cls):
+    model = cls(**CHEAP, bidirectional=True).fit(None, Y)
+    assert model.module_.head.in_features == 2 * 16 and np.isfinite(model.forecast(5)).all()
+
+
+# -- accuracy on real data (slow) -------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("estimator", [LSTMForecaster, GRUForecaster], ids=lambda c: c.__name__)
+def test_etth1_beats_naive_baselines(estimator):
+    """ETTh1 OT, standard split, lookback 96, horizon 24 (see benchmarks/rnn_accuracy.py)."""
+    y = load_etth1()["OT"].to_numpy()[:14400]
+    y = (y - y[:8640].mean()) / y[:8640].std()
+    origins = np.arange(11520, 14400 - 24 + 1)
+    truth = y[origins[:, None] + np.arange(24)]
+    model = estimator(lookback=96, horizon=24, random_state=0, device="cpu").fit(None, y[:8640])
+    mse = np.mean((model.predict_origins(origins, 24, y=y)[:, :, 0] - truth) ** 2)
+    last = np.mean((y[origins - 1][:, None] - truth) ** 2)
+    seasonal = np.mean((y[origins[:, None] - 24 + np.arange(24)] - truth) ** 2)
+    assert mse < last and mse < seasonal, (mse, last, seasonal)
+
+
+OUT_OF_THE_BOX = {
+    # name: (series, training rows, horizon, seasonal period)
+    "hourly": (lambda: load_etth1()["OT"].iloc[:2400], 2000, 24, 24),
+    "daily": (lambda: load_seattle_weather()["temp_max"], 1096, 7, 7),
+    "weekly": (lambda: load_ili()["OT"], 766, 12, 52),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", list(OUT_OF_THE_BOX))
+def test_defaults_beat_seasonal_naive(cls, data):
+    load, n_train, horizon, period = OUT_OF_THE_BOX[data]
+    series = load()
+    y = series.to_numpy(dtype=float)
+    model = cls(horizon=horizon, seasonal_period=period, random_state=0).fit(None, series.iloc[:n_train])
+    origins = np.arange(n_train, len(y) - horizon + 1)
+    truth = y[origins[:, None] + np.arange(horizon)]
+    mse = np.mean((model.predict_origins(origins, horizon, y=y)[:, :, 0] - truth) ** 2)
+    seasonal = np.mean((y[origins[:, None] - period + np.arange(horizon) % period] - truth) ** 2)
+    assert mse < seasonal, (mse, seasonal)

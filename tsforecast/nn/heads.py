@@ -1,0 +1,49 @@
+"""The multi-step output head shared by the encoder networks (RNN, TCN, transformer)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["ForecastHead"]
+
+
+class ForecastHead(nn.Module):
+    """Map a summary of the input window to every horizon step at once.
+
+    A linear layer emits ``horizon`` steps of every target (direct multi-step
+    forecasting). With known-future exogenous features, a small per-step
+    network adds to each step a term computed from the summary and that step's
+    features, so a covariate known in advance moves exactly the step it
+    belongs to.
+
+    Parameters
+    ----------
+    width : int
+        Size of the summary vector.
+    horizon : int
+        Steps emitted.
+    n_targets : int
+        Values per step.
+    n_future : int, default=0
+        Known-future features per step (0: none).
+    hidden_size : int, default=64
+        Width of the per-step covariate network.
+    """
+
+    def __init__(self, width: int, horizon: int, n_targets: int, n_future: int = 0, hidden_size: int = 64):
+        super().__init__()
+        self.horizon, self.n_targets, self.n_future = horizon, n_targets, n_future
+        self.linear = nn.Linear(width, horizon * n_targets)
+        if n_future > 0:
+            self.future = nn.Sequential(
+                nn.Linear(width + n_future, hidden_size), nn.ReLU(), nn.Linear(hidden_size, n_targets)
+            )
+
+    def forward(self, summary: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
+        """Shape: summary (batch, width), x_future (batch, horizon, n_future) -> (batch, horizon, n_targets)."""
+        out = self.linear(summary).view(-1, self.horizon, self.n_targets)
+        if self.n_future > 0:
+            context = summary.unsqueeze(1).expand(-1, self.horizon, -1)  # (batch, horizon, width)
+            out = out + self.future(torch.cat([context, x_future], dim=-1))
+        return out

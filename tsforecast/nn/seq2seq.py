@@ -1,0 +1,130 @@
+"""RNN encoder-decoder with attention: the decoder steps through the horizon."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from tsforecast.nn.rnn import CELLS
+
+__all__ = ["Seq2SeqNetwork", "ATTENTIONS"]
+
+#: Attention mechanisms, by name.
+ATTENTIONS = ("luong", "bahdanau")
+
+
+class _Attention(nn.Module):
+    """Luong's "general" (multiplicative) or Bahdanau's additive attention."""
+
+    def __init__(self, kind: str, hidden_size: int):
+        super().__init__()
+        self.kind = kind
+        if kind == "luong":
+            self.weight = nn.Linear(hidden_size, hidden_size, bias=False)
+        else:
+            self.query = nn.Linear(hidden_size, hidden_size, bias=False)
+            self.key = nn.Linear(hidden_size, hidden_size)
+            self.energy = nn.Linear(hidden_size, 1, bias=False)
+
+    def forward(self, query: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
+        """Shape: query (batch, hidden), memory (batch, lookback, hidden) -> context (batch, hidden)."""
+        if self.kind == "luong":
+            scores = torch.einsum("bh,blh->bl", query, self.weight(memory))
+        else:
+            scores = self.energy(torch.tanh(self.key(memory) + self.query(query)[:, None])).squeeze(-1)
+        weights = torch.softmax(scores, dim=-1)  # (batch, lookback)
+        return torch.einsum("bl,blh->bh", weights, memory)
+
+
+class Seq2SeqNetwork(nn.Module):
+    """Encoder RNN, attention, and a decoder RNN fed its previous value at each step.
+
+    The encoder reads the input window. The decoder starts from the encoder's
+    final state and the last observed value; at every horizon step its input is
+    the previous value (the true one under teacher forcing, else its own
+    forecast) and that step's known-future exogenous features. Attention over
+    the encoder states gives each step a context: Luong's is computed from the
+    new decoder state, Bahdanau's from the previous one and fed to the decoder.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru"}
+        The recurrent cell of encoder and decoder.
+    n_inputs : int
+        Features per input step: ``n_targets`` values first, then past exogenous features.
+    n_targets : int
+        Values forecast per step.
+    horizon : int
+        Steps decoded by one forward pass.
+    hidden_size : int, default=64
+        Width of the recurrent states.
+    num_layers : int, default=1
+        Stacked layers of encoder and decoder.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output layer.
+    attention : {"luong", "bahdanau"}, default="luong"
+        The attention mechanism.
+    n_future : int, default=0
+        Known-future exogenous features per forecast step.
+    teacher_forcing : float, default=0.0
+        Probability, in training mode when targets are given, that a step is fed
+        the true previous value instead of the forecast one.
+    """
+
+    def __init__(
+        self,
+        cell: str,
+        n_inputs: int,
+        n_targets: int,
+        horizon: int,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        attention: str = "luong",
+        n_future: int = 0,
+        teacher_forcing: float = 0.0,
+    ):
+        super().__init__()
+        self.n_targets, self.horizon, self.n_future = n_targets, horizon, n_future
+        self.attention_kind, self.teacher_forcing = attention, teacher_forcing
+        between = dropout if num_layers > 1 else 0.0
+        self.encoder = CELLS[cell](n_inputs, hidden_size, num_layers, batch_first=True, dropout=between)
+        extra = hidden_size if attention == "bahdanau" else 0
+        self.decoder = CELLS[cell](n_targets + n_future + extra, hidden_size, num_layers, batch_first=True, dropout=between)
+        self.attention = _Attention(attention, hidden_size)
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Sequential(nn.Linear(2 * hidden_size, hidden_size), nn.Tanh(), nn.Linear(hidden_size, n_targets))
+
+    def forward(
+        self, x: torch.Tensor, x_future: torch.Tensor | None = None, y_teacher: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Decode every horizon step.
+
+        Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets);
+        x_future (batch, horizon, n_future); y_teacher (batch, horizon, n_targets),
+        the true values, used only in training mode with ``teacher_forcing > 0``.
+        """
+        memory, state = self.encoder(x)  # memory (batch, lookback, hidden)
+        previous = x[:, -1, : self.n_targets]  # (batch, n_targets): the last observed values
+        force = self.training and y_teacher is not None and self.teacher_forcing > 0
+        steps = []
+        for t in range(self.horizon):
+            parts = [previous]
+            if self.n_future > 0:
+                parts.append(x_future[:, t])
+            if self.attention_kind == "bahdanau":
+                top = (state[0] if isinstance(state, tuple) else state)[-1]  # (batch, hidden)
+                context = self.attention(top, memory)
+                parts.append(context)
+            out, state = self.decoder(torch.cat(parts, dim=-1).unsqueeze(1), state)  # (batch, 1, hidden)
+            out = out[:, 0]
+            if self.attention_kind == "luong":
+                context = self.attention(out, memory)
+            value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
+            steps.append(value)
+            if force:
+                use_truth = torch.rand(value.shape[0], 1, device=value.device) < self.teacher_forcing
+                previous = torch.where(use_truth, y_teacher[:, t], value)
+            else:
+                previous = value
+        return torch.stack(steps, dim=1)

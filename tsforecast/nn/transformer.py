@@ -1,0 +1,114 @@
+"""Patch transformer: the input window cut into sub-series tokens (PatchTST-style)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from tsforecast.nn.heads import ForecastHead
+
+__all__ = ["PatchTransformerNetwork", "n_patches"]
+
+
+def n_patches(lookback: int, patch_length: int, stride: int) -> int:
+    """Tokens cut from a window: patches of ``patch_length`` every ``stride`` steps.
+
+    The window is padded at its end with ``stride`` copies of its last value
+    (as PatchTST does), so the most recent steps get a patch of their own.
+
+    Examples
+    --------
+    >>> n_patches(336, 16, 8)
+    42
+    """
+    return (max(lookback, patch_length) - patch_length) // stride + 2
+
+
+class PatchTransformerNetwork(nn.Module):
+    """Transformer encoder over patches of the input window, channel-independent.
+
+    Each target column is forecast from its own window (with the past exogenous
+    features beside it) by the same weights: patches of ``patch_length`` steps
+    become tokens, a transformer encoder (PyTorch's scaled-dot-product
+    attention) mixes them, and a flatten head emits every horizon step
+    (Nie et al., "A Time Series is Worth 64 Words", ICLR 2023). Known-future
+    exogenous features enter the head per step.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Features per input step: ``n_targets`` values first, then past exogenous features.
+    n_targets : int
+        Values forecast per step (each from its own channel).
+    horizon : int
+        Steps emitted by one forward pass.
+    lookback : int
+        Length of the input window.
+    patch_length : int, default=16
+        Steps per token.
+    stride : int, default=8
+        Steps between the starts of consecutive tokens.
+    d_model : int, default=64
+        Token width.
+    num_heads : int, default=4
+        Attention heads (must divide ``d_model``).
+    num_layers : int, default=3
+        Encoder layers.
+    dim_feedforward : int, default=128
+        Width of the feed-forward block of each layer.
+    dropout : float, default=0.2
+        Dropout in the encoder and on the token embeddings.
+    head_dropout : float, default=0.0
+        Dropout before the output head.
+    n_future : int, default=0
+        Known-future exogenous features per forecast step.
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_targets: int,
+        horizon: int,
+        lookback: int,
+        patch_length: int = 16,
+        stride: int = 8,
+        d_model: int = 64,
+        num_heads: int = 4,
+        num_layers: int = 3,
+        dim_feedforward: int = 128,
+        dropout: float = 0.2,
+        head_dropout: float = 0.0,
+        n_future: int = 0,
+    ):
+        super().__init__()
+        self.n_targets, self.horizon = n_targets, horizon
+        self.lookback, self.patch_length, self.stride = lookback, patch_length, stride
+        channels = 1 + n_inputs - n_targets  # a target's values and the past exogenous features
+        tokens = n_patches(lookback, patch_length, stride)
+        self.embed = nn.Linear(patch_length * channels, d_model)
+        self.position = nn.Parameter(torch.empty(1, tokens, d_model).uniform_(-0.02, 0.02))
+        self.dropout = nn.Dropout(dropout)
+        layer = nn.TransformerEncoderLayer(
+            d_model, num_heads, dim_feedforward, dropout, activation="gelu", batch_first=True, norm_first=True
+        )
+        self.encoder = nn.TransformerEncoder(layer, num_layers, norm=nn.LayerNorm(d_model), enable_nested_tensor=False)
+        self.head_dropout = nn.Dropout(head_dropout)
+        self.head = ForecastHead(tokens * d_model, horizon, 1, n_future, d_model)
+
+    def forward(self, x: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
+        """Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets); x_future (batch, horizon, n_future)."""
+        batch, length, _ = x.shape
+        k = self.n_targets
+        values = x[..., :k].transpose(1, 2).reshape(batch * k, length, 1)  # one channel per row
+        exog = x[:, None, :, k:].expand(batch, k, length, x.shape[-1] - k).reshape(batch * k, length, -1)
+        series = torch.cat([values, exog], dim=-1)  # (batch * k, lookback, channels)
+        if length < self.patch_length:
+            series = torch.cat([series[:, :1].expand(-1, self.patch_length - length, -1), series], dim=1)
+        series = torch.cat([series, series[:, -1:].expand(-1, self.stride, -1)], dim=1)
+        patches = series.unfold(1, self.patch_length, self.stride)  # (batch * k, tokens, channels, patch)
+        tokens = self.dropout(self.embed(patches.flatten(2)) + self.position)  # (batch * k, tokens, d_model)
+        summary = self.head_dropout(self.encoder(tokens).flatten(1))  # (batch * k, tokens * d_model)
+        if x_future is not None:
+            x_future = x_future[:, None].expand(-1, k, -1, -1).reshape(batch * k, self.horizon, -1)
+        out = self.head(summary, x_future)  # (batch * k, horizon, 1)
+        return out.reshape(batch, k, self.horizon).transpose(1, 2)

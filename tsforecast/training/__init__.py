@@ -1,0 +1,17 @@
+"""The training engine shared by every neural forecaster.
+
+``windows``: the on-device window sampler; ``loop``: the training loop.
+"""
+
+from tsforecast.training.loop import LOSSES, LR_SCHEDULES, NonFiniteLossError, train_module
+from tsforecast.training.windows import Windows, WindowSampler, validation_steps
+
+__all__ = [
+    "LOSSES",
+    "LR_SCHEDULES",
+    "NonFiniteLossError",
+    "WindowSampler",
+    "Windows",
+    "train_module",
+    "validation_steps",
+]

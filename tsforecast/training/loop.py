@@ -1,0 +1,209 @@
+"""The one training loop shared by every neural forecaster.
+
+It knows nothing about models: it receives a module, a data source with
+``n_train``, ``n_val`` and ``batch(index, split) -> (inputs, target)`` (a
+:class:`~tsforecast.training.windows.WindowSampler`), and the optimisation
+settings. Shuffled epochs, AdamW, gradient clipping, an optional learning-rate
+schedule, early stopping on a time-ordered validation tail (restoring the best
+weights), bf16 autocast on CUDA, optional ``torch.compile`` and a tqdm bar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from typing import Any, Protocol
+
+import torch
+from torch import nn
+from torch.nn import functional as F  # noqa: N812
+
+__all__ = ["LOSSES", "LR_SCHEDULES", "NonFiniteLossError", "WindowData", "train_module"]
+
+#: Training losses, by name (computed on the network's output scale).
+LOSSES = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
+#: Learning-rate schedules, by name (``None``: constant).
+LR_SCHEDULES = (None, "cosine", "plateau")
+
+
+class NonFiniteLossError(FloatingPointError, ValueError):
+    """The training loss became NaN or infinite."""
+
+
+class WindowData(Protocol):
+    """What the loop needs from its data: window counts and batches by window number."""
+
+    n_train: int
+    n_val: int
+
+    def batch(self, index: torch.Tensor, split: str) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
+        """Network inputs and target of the windows number ``index`` of a split."""
+
+
+def _autocast(device: torch.device, enabled: bool):
+    if enabled and device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def _scheduler(name, optimizer, max_epochs: int, patience: int):
+    if name is None:
+        return None
+    if name == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, max_epochs))
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=max(1, patience // 3))
+
+
+def _non_finite(epoch: int, what: str, value: float, learning_rate: float) -> NonFiniteLossError:
+    return NonFiniteLossError(
+        f"The {what} loss became {value} at epoch {epoch}. Likely causes: the learning rate is too "
+        f"high (learning_rate={learning_rate:g}: try 10 times lower), or the data are unscaled with "
+        "normalization=None (use normalization='instance', or scale y and X first, e.g. with "
+        "StandardScaler); also check y and X for extreme values."
+    )
+
+
+@torch.no_grad()
+def evaluate(module: nn.Module, data: WindowData, split: str, loss_fn, batch_size: int,
+             device: torch.device, mixed_precision: bool = True) -> float:
+    """Mean loss of ``module`` over every window of a split, in eval mode."""
+    n = data.n_train if split == "train" else data.n_val
+    was_training = module.training
+    module.eval()
+    total = torch.zeros((), device=device)
+    count = 0
+    for begin in range(0, n, batch_size):
+        index = torch.arange(begin, min(n, begin + batch_size), device=device)
+        inputs, target = data.batch(index, split)
+        with _autocast(device, mixed_precision):
+            pred = module(*inputs)
+        total += loss_fn(pred.float(), target, reduction="sum")
+        count += target.numel()
+    module.train(was_training)
+    return total.item() / max(1, count)
+
+
+def train_module(
+    module: nn.Module,
+    data: WindowData,
+    *,
+    max_epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    weight_decay: float = 0.0,
+    gradient_clip: float | None = 1.0,
+    lr_schedule: str | None = None,
+    loss: str = "mse",
+    early_stopping: bool = True,
+    patience: int = 10,
+    device: torch.device | str = "cpu",
+    mixed_precision: bool = True,
+    compile: bool = False,
+    generator: torch.Generator | None = None,
+    verbose: bool = False,
+    steps_per_epoch: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """Train ``module`` in place on the windows of ``data``.
+
+    Parameters
+    ----------
+    module : nn.Module
+        The network, already on ``device``; ``module(*inputs)`` gives predictions
+        shaped like ``target``.
+    data : WindowData
+        ``n_train`` and ``n_val`` windows; ``batch(index, split)`` returns
+        ``(inputs, target)`` for a LongTensor of window numbers.
+    max_epochs, batch_size, learning_rate, weight_decay, gradient_clip, lr_schedule, loss, \
+early_stopping, patience, mixed_precision, compile, verbose
+        As in :class:`~tsforecast.models.neural.NeuralForecaster`.
+    device : torch.device or str
+        Where ``module`` and the data live.
+    generator : torch.Generator, optional
+        CPU generator that shuffles the training windows.
+    steps_per_epoch : int, optional
+        Most optimisation steps per epoch (a random subset of the windows);
+        ``None`` passes over every training window.
+
+    Returns
+    -------
+    history : list of dict
+        One record per epoch: ``epoch``, ``train_loss``, ``val_loss`` (NaN
+        without validation), ``lr`` and ``seconds``.
+    best_epoch : int
+        The epoch whose weights ``module`` holds at the end (the best
+        validation loss with early stopping, else the last).
+
+    Raises
+    ------
+    NonFiniteLossError
+        When a loss becomes NaN or infinite, naming the likely causes.
+    """
+    device = torch.device(device)
+    loss_fn = LOSSES[loss]
+    optimizer = torch.optim.AdamW(module.parameters(), lr=learning_rate, weight_decay=weight_decay)
+    scheduler = _scheduler(lr_schedule, optimizer, max_epochs, patience)
+    step_module = torch.compile(module) if compile else module
+    validate = data.n_val > 0
+    params = [p for p in module.parameters() if p.requires_grad]
+    history: list[dict[str, Any]] = []
+    best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(range(1, max_epochs + 1), disable=not verbose, desc=type(module).__name__, unit="epoch")
+    module.train()
+    for epoch in bar:
+        started = time.perf_counter()
+        lr = optimizer.param_groups[0]["lr"]
+        order = torch.randperm(data.n_train, generator=generator)
+        if steps_per_epoch is not None:
+            order = order[: steps_per_epoch * batch_size]
+        order = order.to(device)
+        total = torch.zeros((), device=device)
+        for begin in range(0, len(order), batch_size):
+            index = order[begin : begin + batch_size]
+            inputs, target = data.batch(index, "train")
+            with _autocast(device, mixed_precision):
+                pred = step_module(*inputs)
+            batch_loss = loss_fn(pred.float(), target)
+            optimizer.zero_grad(set_to_none=True)
+            batch_loss.backward()
+            if gradient_clip:
+                nn.utils.clip_grad_norm_(params, gradient_clip)
+            optimizer.step()
+            total += batch_loss.detach() * len(index)
+        train_loss = total.item() / len(order)
+        if not math.isfinite(train_loss):
+            raise _non_finite(epoch, "training", train_loss, learning_rate)
+        val_loss = math.nan
+        if validate:
+            val_loss = evaluate(
+                step_module, data, "val", loss_fn, max(batch_size, 1024), device, mixed_precision
+            )
+            if not math.isfinite(val_loss):
+                raise _non_finite(epoch, "validation", val_loss, learning_rate)
+        if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            scheduler.step(val_loss if validate else train_loss)
+        elif scheduler is not None:
+            scheduler.step()
+        history.append(
+            {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "lr": lr,
+             "seconds": time.perf_counter() - started}
+        )
+        bar.set_postfix(train=f"{train_loss:.4g}", val=f"{val_loss:.4g}")
+        if not (early_stopping and validate):
+            best_epoch = epoch
+            continue
+        if val_loss < best_loss:
+            best_loss, best_epoch, waited = val_loss, epoch, 0
+            best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    bar.close()
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.eval()
+    return history, best_epoch
