@@ -45,6 +45,9 @@ class Case:
     grid: dict = field(default_factory=dict)  # a small grid for GridSearchCV
 
 
+#: Cheap neural settings: windows short enough for sklearn's 10-row data sets, two epochs.
+_NEURAL = {"lookback": 4, "horizon": 2, "hidden_size": 8, "max_epochs": 2, "batch_size": 16, "random_state": 0}
+
 CASES: dict[str, list[Case]] = {
     "NaiveForecaster": [
         Case({"strategy": "last"}, flat=True, grid={"strategy": ["last", "mean"]}),
@@ -63,6 +66,17 @@ CASES: dict[str, list[Case]] = {
     "ThetaForecaster": [
         Case({}, grid={"deseasonalize": [True, False]}),
     ],
+    **{
+        name: [Case({**_NEURAL, **extra}, grid={"hidden_size": [4, 8]})]
+        for name, extra in {
+            "LSTMForecaster": {},
+            "GRUForecaster": {},
+            "RNNForecaster": {"bidirectional": True},
+            "Seq2SeqForecaster": {"attention": "bahdanau", "cell": "gru"},
+            "TransformerForecaster": {"patch_length": 4, "stride": 2, "num_heads": 2},
+            "TCNForecaster": {},
+        }.items()
+    },
 }
 
 

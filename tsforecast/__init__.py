@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from tsforecast.base import BaseForecaster
 from tsforecast.models.naive import NaiveForecaster
+from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
+from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
+from tsforecast.models.seq2seq import Seq2SeqForecaster
 from tsforecast.models.statistical import ARIMAForecaster, ETSForecaster, ThetaForecaster
+from tsforecast.models.tcn import TCNForecaster
+from tsforecast.models.transformer import TransformerForecaster
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BaseForecaster",
     "NaiveForecaster",
+    "LSTMForecaster",
+    "GRUForecaster",
+    "RNNForecaster",
     "ARIMAForecaster",
     "ETSForecaster",
     "ThetaForecaster",
+    "LSTMForecaster",
+    "GRUForecaster",
+    "RNNForecaster",
+    "Seq2SeqForecaster",
+    "TransformerForecaster",
+    "TCNForecaster",
     "all_estimators",
     "__version__",
 ]

@@ -1,7 +1,12 @@
 """The ``tsforecast`` command line (also ``python -m tsforecast``).
 
-``tsforecast demo`` backtests the forecasters on a bundled real data set and
-prints a leaderboard.
+- ``tsforecast demo``: backtest every forecaster on bundled real data, print a leaderboard,
+  write a plot;
+- ``tsforecast backtest --data FILE --time-col date --target OT ...``: the same on your CSV/Parquet;
+- ``tsforecast forecast --data FILE --time-col date --target OT --model lstm --horizon 24``:
+  fit on all the data and write the forecast.
+
+Exit codes: 0 success, 2 bad input or arguments (the message says what to fix).
 """
 
 from __future__ import annotations
@@ -10,76 +15,197 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import TimeSeriesSplit, cross_validate
 
-from tsforecast import metrics
-
-__all__ = ["main", "demo_models"]
+__all__ = ["main", "MODELS", "make_model"]
 
 
-def demo_models(seasonal_period: int, horizon: int) -> dict:
-    """The demo's line-up: every forecaster with CPU-friendly settings.
+class CLIError(Exception):
+    """A problem with the user's input: reported in one line, exit code 2."""
+
+
+def _neural(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
+    def build(horizon: int, seasonal_period: int, quick: bool):
+        import tsforecast
+
+        params = {"horizon": horizon, "seasonal_period": seasonal_period, "random_state": 0, **settings}
+        if quick:
+            params["max_epochs"] = 30
+        return getattr(tsforecast, cls_name)(**params)
+
+    return build
+
+
+def _classical(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
+    def build(horizon: int, seasonal_period: int, quick: bool):
+        import tsforecast
+
+        cls = getattr(tsforecast, cls_name)
+        params = dict(settings)
+        if "seasonal_period" in cls().get_params():
+            params.setdefault("seasonal_period", seasonal_period)
+        return cls(**params)
+
+    return build
+
+
+#: Model names accepted by ``--models`` / ``--model``: name -> builder(horizon, seasonal_period, quick).
+MODELS: dict[str, Callable[[int, int, bool], object]] = {
+    "naive": _classical("NaiveForecaster", strategy="last"),
+    "snaive": _classical("NaiveForecaster", strategy="seasonal"),
+    "ets": _classical("ETSForecaster"),
+    "arima": _classical("ARIMAForecaster"),
+    "theta": _classical("ThetaForecaster"),
+    "lstm": _neural("LSTMForecaster"),
+    "gru": _neural("GRUForecaster"),
+    "seq2seq": _neural("Seq2SeqForecaster", hidden_size=32),
+    "transformer": _neural("TransformerForecaster"),
+    "tcn": _neural("TCNForecaster"),
+}
+
+
+def make_model(name: str, horizon: int, seasonal_period: int, quick: bool = False):
+    """Build the forecaster a command-line model name stands for.
 
     Parameters
     ----------
-    seasonal_period : int
-        Length of the season of the data.
+    name : str
+        One of ``MODELS``.
     horizon : int
-        Steps to forecast at each origin.
+        Steps forecast at each origin (neural models emit them at once).
+    seasonal_period : int
+        Length of the season (1: none).
+    quick : bool, default=False
+        Fewer training epochs for the neural models.
 
     Returns
     -------
-    models : dict
-        Display name -> unfitted forecaster.
+    model : BaseForecaster
+        An unfitted forecaster.
+
+    Examples
+    --------
+    >>> make_model("snaive", horizon=24, seasonal_period=24)
+    NaiveForecaster(seasonal_period=24, strategy='seasonal')
     """
-    import tsforecast as tsf
-
-    models = {
-        "naive (last)": tsf.NaiveForecaster("last"),
-        "seasonal naive": tsf.NaiveForecaster("seasonal", seasonal_period=seasonal_period),
-    }
-    optional = {
-        "ETS (auto)": ("ETSForecaster", {"seasonal_period": seasonal_period}),
-        "ARIMA (auto)": ("ARIMAForecaster", {"seasonal_period": seasonal_period}),
-        "Theta": ("ThetaForecaster", {"seasonal_period": seasonal_period}),
-        "LSTM": ("LSTMForecaster", {"horizon": horizon, "seasonal_period": seasonal_period}),
-        "GRU": ("GRUForecaster", {"horizon": horizon, "seasonal_period": seasonal_period}),
-    }
-    for label, (name, params) in optional.items():
-        cls = getattr(tsf, name, None)
-        if cls is not None:
-            valid = {k: v for k, v in params.items() if k in cls().get_params()}
-            models[label] = cls(**valid)
-    return models
+    if name not in MODELS:
+        raise CLIError(f"unknown model {name!r}: choose from {', '.join(MODELS)}")
+    return MODELS[name](horizon, seasonal_period, quick)
 
 
-def _leaderboard(
-    models: dict, y: pd.Series, *, horizon: int, folds: int, seasonal_period: int
-) -> pd.DataFrame:
-    X = pd.DataFrame(index=y.index)
+# -- data -------------------------------------------------------------------------------------
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise CLIError(f"data file {path} does not exist")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], features: list[str]):
+    missing = [c for c in [time_col, *targets, *features] if c is not None and c not in frame.columns]
+    if missing:
+        raise CLIError(f"column(s) {missing} not in the data; its columns are {list(frame.columns)}")
+    if time_col is not None:
+        try:
+            stamps = pd.to_datetime(frame[time_col])
+        except (ValueError, TypeError) as exc:
+            raise CLIError(
+                f"time column {time_col!r} could not be parsed as dates ({exc}); fix the column or omit "
+                "--time-col to count rows by position"
+            ) from None
+        frame = frame.set_index(pd.DatetimeIndex(stamps, name=time_col)).drop(columns=time_col)
+    for column in [*targets, *features]:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            raise CLIError(
+                f"column {column!r} is not numeric (dtype {frame[column].dtype}); pick a numeric column"
+            )
+    y = frame[targets[0]] if len(targets) == 1 else frame[targets]
+    X = frame[features] if features else pd.DataFrame(index=frame.index)
+    return X, y
+
+
+def _seasonal_period(index: pd.Index) -> int:
+    """A default season from the data's frequency: daily cycle for hourly data, weekly for daily."""
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
+        return 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(index)
+    if freq is None:
+        return 1
+    base = "".join(ch for ch in str(freq) if ch.isalpha()).upper()
+    return {"H": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}.get(
+        base.split("-")[0], 1
+    )
+
+
+# -- backtest and leaderboard --------------------------------------------------------------------
+
+
+def _run_backtest(models: dict, X, y, *, horizon: int, folds: int, refit: bool, seasonal_period: int):
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from tsforecast.model_selection import BacktestResult, backtest
+
+    needed = horizon * folds + max(2 * seasonal_period, 2 * horizon, 30)
+    if len(y) < needed:
+        raise CLIError(
+            f"{len(y)} rows are too few for {folds} folds of horizon {horizon} (need at least about "
+            f"{needed}); lower --folds or --horizon"
+        )
     cv = TimeSeriesSplit(n_splits=folds, test_size=horizon)
-    scoring = {
-        "MAE": "neg_mean_absolute_error",
-        "RMSE": "neg_root_mean_squared_error",
-        "MASE": metrics.make_mase_scorer(seasonal_period),
-        "sMAPE": metrics.get_scorer("smape"),
-    }
-    rows = []
+    results = []
     for label, model in models.items():
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = cross_validate(model, X, y, cv=cv, scoring=scoring, error_score="raise")
-        row = {"model": label}
-        row.update({name: -result[f"test_{name}"].mean() for name in scoring})
-        row["fit s/fold"] = result["fit_time"].mean()
-        rows.append(row)
-        print(f"  {label:<16} MASE {row['MASE']:.3f}  ({time.perf_counter() - start:.1f} s)", flush=True)
-    return pd.DataFrame(rows).sort_values("MASE").reset_index(drop=True)
+            try:
+                result = backtest({label: model}, X, y, cv=cv, refit=refit, seasonal_period=seasonal_period)
+            except ValueError as exc:
+                raise CLIError(f"{label}: {exc}") from None
+        mase = result.summary()["mase"].iloc[0]
+        print(f"  {label:<12} MASE {mase:7.3f}   ({time.perf_counter() - start:5.1f} s)", flush=True)
+        results.append(result)
+    first = results[0]
+    merged = BacktestResult(
+        scores=pd.concat([r.scores for r in results], ignore_index=True),
+        predictions=pd.concat([r.predictions for r in results], ignore_index=True),
+        metrics=first.metrics,
+        greater_is_better=first.greater_is_better,
+    )
+    return merged
+
+
+def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
+    from tsforecast.plotting import plot_backtest
+
+    out.mkdir(parents=True, exist_ok=True)
+    board = result.summary().rename(columns={"fit_seconds": "fit s", "predict_seconds": "predict s"})
+    board.to_csv(out / f"{stem}_leaderboard.csv")
+    (out / f"{stem}_leaderboard.md").write_text(board.to_markdown(floatfmt=".3f") + "\n")
+    result.predictions.to_csv(out / f"{stem}_predictions.csv", index=False)
+    target = y.columns[0] if isinstance(y, pd.DataFrame) else None
+    best = list(board.index[:3])
+    folds = result.scores[result.scores["model"] == best[0]]
+    shown = int(folds["test_size"].sum() + 3 * folds["test_size"].iloc[0])  # the folds and some history
+    axes = plot_backtest(result, y.iloc[-shown:], models=best, target=target)
+    figure = np.atleast_1d(axes)[0].figure
+    figure.set_size_inches(11, 6)
+    figure.savefig(out / f"{stem}_backtest.png", dpi=110, bbox_inches="tight")
+    print()
+    print(board.to_markdown(floatfmt=".3f"))
+    print(f"\nwrote {stem}_leaderboard.csv/.md, {stem}_predictions.csv and {stem}_backtest.png to {out}/")
+    return board
+
+
+# -- commands -------------------------------------------------------------------------------------
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -87,43 +213,126 @@ def _demo(args: argparse.Namespace) -> int:
 
     y = load_etth1()["OT"].iloc[-args.history - args.folds * args.horizon :]
     print(
-        f"ETTh1 oil temperature (hourly, {len(y)} points, {y.index[0]} to {y.index[-1]}); "
-        f"{args.folds} rolling origins, horizon {args.horizon}, seasonal period 24. "
-        "Source: zhouhaoyi/ETDataset, CC BY-ND 4.0.",
+        f"ETTh1 oil temperature: hourly, {len(y)} points ({y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}); "
+        f"{args.folds} rolling origins, horizon {args.horizon}, seasonal period 24, "
+        f"{'refit at every origin' if args.refit else 'fit once, then forecast each origin without refit'}.\n"
+        "Data: zhouhaoyi/ETDataset (CC BY-ND 4.0), shipped with tsforecast.",
         flush=True,
     )
-    board = _leaderboard(
-        demo_models(24, args.horizon), y, horizon=args.horizon, folds=args.folds, seasonal_period=24
+    names = args.models.split(",")
+    models = {name: make_model(name, args.horizon, 24, quick=True) for name in names}
+    result = _run_backtest(
+        models, None, y, horizon=args.horizon, folds=args.folds, refit=args.refit, seasonal_period=24
     )
-    print()
-    print(board.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else board.to_string(index=False))
+    _write_outputs(result, y, Path(args.out), "demo")
     return 0
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _backtest(args: argparse.Namespace) -> int:
+    frame = _read_table(Path(args.data))
+    X, y = _prepare(
+        frame, args.time_col, args.target.split(","), args.features.split(",") if args.features else []
+    )
+    period = args.seasonal_period or _seasonal_period(y.index)
+    models = {
+        name: make_model(name, args.horizon, period, quick=args.quick) for name in args.models.split(",")
+    }
+    print(
+        f"{len(y)} rows, target {args.target}, seasonal period {period}, {args.folds} folds of {args.horizon}"
+    )
+    result = _run_backtest(
+        models, X, y, horizon=args.horizon, folds=args.folds, refit=args.refit, seasonal_period=period
+    )
+    _write_outputs(result, y, Path(args.out), "backtest")
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from tsforecast.plotting import plot_forecast
+
+    frame = _read_table(Path(args.data))
+    X, y = _prepare(frame, args.time_col, args.target.split(","), [])
+    period = args.seasonal_period or _seasonal_period(y.index)
+    model = make_model(args.model, args.horizon, period, quick=args.quick)
+    if len(y) < 2 * args.horizon:
+        raise CLIError(f"{len(y)} rows are too few to forecast {args.horizon} steps; lower --horizon")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model.fit(X, y)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        forecast = model.forecast(args.horizon)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    forecast.to_csv(out / "forecast.csv", index_label=y.index.name or "time")
+    ax = plot_forecast(y, forecast, history=max(5 * args.horizon, 2 * period), title=f"{args.model} forecast")
+    np.atleast_1d(ax)[0].figure.savefig(out / "forecast.png", dpi=110, bbox_inches="tight")
+    print(forecast.to_string())
+    print(f"\nwrote forecast.csv and forecast.png to {out}/")
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tsforecast", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="tsforecast", description="Time-series forecasting with a scikit-learn API."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="backtest every forecaster on bundled real data (ETTh1)")
+    all_models = ",".join(MODELS)
+
+    demo = sub.add_parser("demo", help="backtest every forecaster on bundled real data (ETTh1) and plot it")
     demo.add_argument("--horizon", type=int, default=24, help="steps forecast at each origin (default 24)")
-    demo.add_argument("--folds", type=int, default=5, help="rolling origins (default 5)")
-    demo.add_argument("--history", type=int, default=1500, help="training points before the first origin")
+    demo.add_argument("--folds", type=int, default=10, help="rolling origins (default 10)")
+    demo.add_argument(
+        "--history", type=int, default=1500, help="points before the first origin (default 1500)"
+    )
+    demo.add_argument("--models", default=all_models, help=f"comma-separated, from {all_models}")
+    demo.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="refit at every origin (default: fit once, forecast every origin)",
+    )
+    demo.add_argument("--out", default=".", help="folder for the leaderboard, predictions and plot")
     demo.set_defaults(run=_demo)
+
+    for name, helptext, run in (
+        ("backtest", "rolling-origin backtest on your data", _backtest),
+        ("forecast", "fit on all your data and forecast", _forecast),
+    ):
+        cmd = sub.add_parser(name, help=helptext)
+        cmd.add_argument("--data", required=True, help="CSV or Parquet file")
+        cmd.add_argument("--time-col", default=None, help="time stamp column (omit: rows by position)")
+        cmd.add_argument("--target", required=True, help="column to forecast (comma-separated: several)")
+        cmd.add_argument("--horizon", type=int, default=24)
+        cmd.add_argument(
+            "--seasonal-period", type=int, default=None, help="default: from the data's frequency"
+        )
+        cmd.add_argument("--quick", action="store_true", help="fewer epochs for the neural models")
+        cmd.add_argument("--out", default=".", help="output folder")
+        cmd.set_defaults(run=run)
+        if name == "backtest":
+            cmd.add_argument("--features", default=None, help="comma-separated exogenous columns")
+            cmd.add_argument("--models", default="naive,snaive,ets,theta,lstm,gru")
+            cmd.add_argument("--folds", type=int, default=5)
+            cmd.add_argument("--refit", action=argparse.BooleanOptionalAction, default=True)
+        else:
+            cmd.add_argument("--model", default="lstm", help=f"one of {all_models}")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code (0 ok, 2 bad input)."""
     args = _parser().parse_args(argv)
-    np.seterr(all="ignore")
-    return args.run(args)
+    for value, name in ((getattr(args, "horizon", 1), "--horizon"), (getattr(args, "folds", 1), "--folds")):
+        if value < 1:
+            print(f"tsforecast: error: {name} must be a positive integer, got {value}", file=sys.stderr)
+            return 2
+    try:
+        return args.run(args)
+    except CLIError as exc:
+        print(f"tsforecast: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,158 @@
+"""Long-horizon benchmark: the standard multivariate protocol, beside the published figures.
+
+Protocol (PatchTST / DLinear / Time-Series-Library, see ``../shared/data/README.md``):
+
+- ETTh1, ETTh2: the first 14400 rows; with look-back L, train rows [0, 8640), validation
+  [8640 - L, 11520), test [11520 - L, 14400). Exchange, ILI: a 70/10/20 split
+  (train [0, int(0.7 n)), validation [int(0.7 n) - L, n - int(0.2 n)), test [n - int(0.2 n) - L, n)).
+- A StandardScaler fit on the train rows of every column; y is all columns (multivariate), forecast
+  by one channel-independent global model.
+- Models fit on train + validation rows with ``validation_fraction`` = the validation share, so early
+  stopping watches exactly the validation windows (their inputs reach back into train) and the
+  best weights are restored.
+- Test windows: every origin o with o - L >= test start - L and o + H <= test end, stride 1, forecast
+  without refit in one batched pass (``predict_origins``). MSE and MAE on the scaled data over all
+  windows, horizon steps and columns, counted two ways: over all windows ("all"), and over the first
+  ``32 * floor(n / 32)`` windows, as PatchTST's loader drops the last partial batch of 32 ("drop_last").
+- "repeat last value": the last input value repeated over the horizon, on the same windows.
+- CPU settings (``--epochs``) are far below the papers' 100 epochs: read the figures as what a CPU
+  budget reaches. Times are wall seconds of ``fit`` on this machine.
+
+Run: ``python benchmarks/long_horizon.py [--quick] [--datasets ETTh1,...] [--models ...] [--data-dir DIR]``.
+Exchange is not shipped with tsforecast (licence not stated): give ``--data-dir`` holding
+``exchange_rate.csv`` (``../shared/data`` is used when it exists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+import tsforecast as tsf
+from tsforecast import datasets
+
+PUBLISHED = {  # (dataset, horizon) -> {model: (MSE, MAE)}; PatchTST ICLR 2023 Table 3, DLinear AAAI 2023 Table 2
+    ("ETTh1", 96): {"PatchTST/64": (0.370, 0.400), "PatchTST/42": (0.375, 0.399), "DLinear": (0.375, 0.399)},
+    ("ETTh1", 192): {"PatchTST/64": (0.413, 0.429), "PatchTST/42": (0.414, 0.421), "DLinear": (0.405, 0.416)},
+    ("ETTh1", 336): {"PatchTST/64": (0.422, 0.440), "PatchTST/42": (0.431, 0.436), "DLinear": (0.439, 0.443)},
+    ("ETTh1", 720): {"PatchTST/64": (0.447, 0.468), "PatchTST/42": (0.449, 0.466), "DLinear": (0.472, 0.490)},
+    ("Exchange", 96): {"DLinear": (0.081, 0.203), "repeat last (published)": (0.081, 0.196)},
+    ("Exchange", 192): {"DLinear": (0.157, 0.293), "repeat last (published)": (0.167, 0.289)},
+    ("Exchange", 336): {"DLinear": (0.305, 0.414), "repeat last (published)": (0.305, 0.396)},
+    ("Exchange", 720): {"DLinear": (0.643, 0.601), "repeat last (published)": (0.823, 0.681)},
+}
+HORIZONS = {"ETTh1": (96, 192, 336, 720), "ETTh2": (96, 192, 336, 720), "Exchange": (96, 192, 336, 720),
+            "ILI": (24, 36, 48, 60)}
+LOOKBACK = {"ETTh1": 336, "ETTh2": 336, "Exchange": 336, "ILI": 104}
+
+
+def load(name: str, data_dir: Path | None) -> pd.DataFrame:
+    if name == "ETTh1":
+        return datasets.load_etth1().iloc[:14400]
+    if name == "ETTh2":
+        return datasets.load_etth2().iloc[:14400]
+    if name == "ILI":
+        return datasets.load_ili()
+    path = (data_dir or Path(__file__).resolve().parents[2] / "shared" / "data") / "exchange_rate.csv"
+    if not path.exists():
+        raise SystemExit(f"Exchange needs exchange_rate.csv: not found at {path}; pass --data-dir.")
+    return pd.read_csv(path).drop(columns="date")
+
+
+def split(name: str, n: int) -> tuple[int, int, int]:
+    """Train end, validation end (= test start) and test end, in rows."""
+    if name.startswith("ETT"):
+        return 8640, 11520, 14400
+    return int(0.7 * n), n - int(0.2 * n), n
+
+
+def models(lookback: int, horizon: int, epochs: int, seed: int, names: list[str], patch: tuple[int, int]):
+    common = {"lookback": lookback, "horizon": horizon, "max_epochs": epochs, "random_state": seed,
+              "device": "auto", "patience": 3, "batch_size": 128}
+    table = {
+        "Transformer": lambda: tsf.TransformerForecaster(
+            hidden_size=16, num_heads=4, num_layers=3, dim_feedforward=128, dropout=0.3,
+            patch_length=patch[0], stride=patch[1], learning_rate=1e-3, **common),
+        "TCN": lambda: tsf.TCNForecaster(hidden_size=32, **common),
+        "Seq2Seq": lambda: tsf.Seq2SeqForecaster(hidden_size=32, **common),
+        "LSTM": lambda: tsf.LSTMForecaster(hidden_size=64, **common),
+        "GRU": lambda: tsf.GRUForecaster(hidden_size=64, **common),
+    }
+    return {name: table[name]() for name in names if name in table and hasattr(tsf, f"{name}Forecaster")}
+
+
+def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
+    values = frame.to_numpy(dtype=np.float64)
+    train_end, val_end, test_end = split(name, len(values))
+    lookback = min(LOOKBACK[name], args.lookback or LOOKBACK[name])
+    mean, std = values[:train_end].mean(axis=0), values[:train_end].std(axis=0)
+    scaled = (values - mean) / std
+    origins = np.arange(val_end, test_end - horizon + 1)
+    if args.quick:
+        origins = origins[:: max(1, len(origins) // 64)]
+    truth = scaled[origins[:, None] + np.arange(horizon)]  # (windows, H, columns)
+    kept = 32 * (len(origins) // 32)
+
+    def row(model_name, pred, seconds):
+        err = pred - truth
+        out = {"dataset": name, "H": horizon, "model": model_name, "windows": len(origins),
+               "MSE": np.mean(err**2), "MAE": np.mean(np.abs(err)),
+               "MSE drop_last": np.mean(err[:kept] ** 2) if kept else np.nan,
+               "MAE drop_last": np.mean(np.abs(err[:kept])) if kept else np.nan, "fit s": seconds}
+        print(f"  {name} H={horizon} {model_name:<18} MSE {out['MSE']:.3f} MAE {out['MAE']:.3f} "
+              f"({seconds:.0f} s)", flush=True)
+        return out
+
+    rows = [row("repeat last value", np.repeat(scaled[origins - 1][:, None], horizon, axis=1), 0.0)]
+    patch = (24, 2) if name == "ILI" else (16, 8)
+    train = pd.DataFrame(scaled[:val_end])
+    for model_name, model in models(lookback, horizon, args.epochs, args.seed, args.models, patch).items():
+        model.set_params(validation_fraction=(val_end - train_end) / val_end)
+        start = time.perf_counter()
+        model.fit(None, train)
+        seconds = time.perf_counter() - start
+        pred = model.predict_origins(origins, horizon, y=scaled[:test_end])
+        rows.append(row(model_name, pred, seconds))
+    for label, (mse, mae) in PUBLISHED.get((name, horizon), {}).items():
+        rows.append({"dataset": name, "H": horizon, "model": f"{label} (published)", "MSE": mse, "MAE": mae})
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="ETTh1,ETTh2,Exchange,ILI")
+    parser.add_argument("--horizons", default=None, help="comma-separated; default: the dataset's four")
+    parser.add_argument("--models", default="Transformer,TCN,Seq2Seq,LSTM,GRU")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--lookback", type=int, default=None, help="override the dataset's look-back")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: ETTh1 H=96, 1 epoch, 64 test windows, look-back 96")
+    args = parser.parse_args(argv)
+    args.models = args.models.split(",")
+    if args.quick:
+        args.datasets, args.horizons, args.epochs, args.lookback = "ETTh1", "96", 1, 96
+    torch.set_num_threads(args.threads)
+    device = "cuda: " + torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
+    print(f"# Long-horizon benchmark ({device}, {args.threads} threads, {args.epochs} epochs max, "
+          f"seed {args.seed}{', QUICK' if args.quick else ''})", flush=True)
+    rows = []
+    for name in args.datasets.split(","):
+        frame = load(name, args.data_dir)
+        horizons = [int(h) for h in args.horizons.split(",")] if args.horizons else HORIZONS[name]
+        for horizon in horizons:
+            rows.extend(evaluate(name, frame, horizon, args))
+    table = pd.DataFrame(rows)
+    print()
+    print(table.to_markdown(index=False, floatfmt=".3f"))
+
+
+if __name__ == "__main__":
+    main()

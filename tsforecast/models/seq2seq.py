@@ -1,0 +1,117 @@
+"""Seq2SeqForecaster: an RNN encoder-decoder with attention."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from tsforecast.models.neural import NeuralForecaster, document_parameters, shared_parameters
+from tsforecast.nn.seq2seq import ATTENTIONS, Seq2SeqNetwork
+from tsforecast.training.windows import Windows
+
+__all__ = ["Seq2SeqForecaster"]
+
+_SEQ2SEQ_PARAMETERS = """cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell of the encoder and the decoder.
+    attention : {"luong", "bahdanau"}, default="luong"
+        Luong's multiplicative attention computed from the new decoder state,
+        or Bahdanau's additive attention computed from the previous one.
+    teacher_forcing : float, default=0.5
+        Probability that a decoder step is fed the true previous value during
+        training (scheduled sampling); forecasts always feed their own values."""
+
+
+class Seq2SeqForecaster(NeuralForecaster):
+    """Sequence-to-sequence forecaster: RNN encoder, attention, step-by-step decoder.
+
+    The encoder reads the input window (the series, instance-normalised, and the
+    past exogenous features). The decoder then steps through the horizon: at
+    each step it is fed the previous value (during training the true one with
+    probability ``teacher_forcing``, else its own forecast) and that step's
+    known-future exogenous features, and attends over the encoder states
+    (Luong or Bahdanau attention) before emitting the value.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsforecast import Seq2SeqForecaster
+    >>> y = np.sin(np.arange(120) * 2 * np.pi / 12)
+    >>> model = Seq2SeqForecaster(lookback=24, horizon=6, hidden_size=16, max_epochs=5, random_state=0)
+    >>> model.fit(None, y).forecast(6).shape
+    (6,)
+    """
+
+    def __init__(
+        self,
+        lookback: int | None = None,
+        horizon: int = 1,
+        seasonal_period: int | None = None,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.1,
+        max_epochs: int = 100,
+        batch_size: int = 32,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        gradient_clip: float | None = 1.0,
+        lr_schedule: str | None = None,
+        early_stopping: bool = True,
+        validation_fraction: float = 0.2,
+        patience: int = 10,
+        normalization: str | None = "instance",
+        loss: str = "mse",
+        device: str | torch.device = "auto",
+        compile: bool = False,
+        mixed_precision: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: bool = False,
+        steps_per_epoch: int | None = None,
+        cell: str = "lstm",
+        attention: str = "luong",
+        teacher_forcing: float = 0.5,
+    ):
+        NeuralForecaster.__init__(self, **shared_parameters(locals()))
+        self.cell = cell
+        self.attention = attention
+        self.teacher_forcing = teacher_forcing
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        name = type(self).__name__
+        if self.cell not in ("lstm", "gru"):
+            raise ValueError(f"{name}: cell must be 'lstm' or 'gru', got {self.cell!r}.")
+        if self.attention not in ATTENTIONS:
+            raise ValueError(f"{name}: attention must be one of {ATTENTIONS}, got {self.attention!r}.")
+        if not (isinstance(self.teacher_forcing, (int, float)) and 0 <= self.teacher_forcing <= 1):
+            raise ValueError(f"{name}: teacher_forcing must be a float in [0, 1], got {self.teacher_forcing!r}.")
+
+    def _build_module(self, n_inputs: int, n_targets: int, n_future: int) -> nn.Module:
+        return Seq2SeqNetwork(
+            self.cell,
+            n_inputs=n_inputs,
+            n_targets=n_targets,
+            horizon=int(self.horizon),
+            hidden_size=int(self.hidden_size),
+            num_layers=int(self.num_layers),
+            dropout=float(self.dropout),
+            attention=self.attention,
+            n_future=n_future,
+            teacher_forcing=float(self.teacher_forcing),
+        )
+
+    def _training_batch(self, windows: Windows):
+        """Add the true future values as the decoder's teacher inputs."""
+        (x, x_future), target = super()._training_batch(windows)
+        return (x, x_future, target), target
+
+
+document_parameters(Seq2SeqForecaster, extra=_SEQ2SEQ_PARAMETERS)
