@@ -84,3 +84,18 @@ def test_exog_path_fills_gap_rows_from_the_next_given_row():
     with pytest.warns(UserWarning, match=r"no rows for steps \[1, 2, 4\]"):
         path = model._exog_path(np.array([3, 5]), np.array([[30.0], [50.0]]))
     np.testing.assert_array_equal(path[:, 0], [30.0, 30.0, 30.0, 50.0, 50.0])
+
+
+def test_a_gap_on_trading_days_is_not_silently_ignored():
+    from tsforecast.base import TimeIndexWarning
+    from tsforecast.datasets import load_sp500
+
+    close = load_sp500()["close"].iloc[-300:]
+    X = pd.DataFrame(index=close.index)
+    with pytest.warns(TimeIndexWarning, match="no regular frequency"):
+        model = NaiveForecaster("drift").fit(X[:200], close[:200])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(X[200:203])  # the next trading days: no gap, no warning
+    with pytest.warns(TimeIndexWarning, match="gap\\s+cannot be counted|cannot be counted"):
+        model.predict(X[250:253])

@@ -16,6 +16,10 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+class TimeIndexWarning(UserWarning):
+    """Rows could not be placed exactly on the training time axis."""
+
+
 #: Index kinds recorded in ``index_kind_``.
 INDEX_KINDS = ("datetime", "period", "integer", "position")
 
@@ -25,7 +29,8 @@ class TimeAxis:
     """The fitted time axis: its kind, last label and step.
 
     ``step`` is a pandas offset for ``"datetime"``, the ordinal increment for
-    ``"period"``, an int for ``"integer"`` and ``None`` for ``"position"``.
+    ``"period"``, an int for ``"integer"``; for ``"position"`` it is the largest
+    spacing of an irregular DatetimeIndex (a Timedelta, used to notice gaps), else ``None``.
     ``default_range`` is True for pandas' default ``RangeIndex(0, n)``, which
     carries no information about time.
     """
@@ -55,9 +60,9 @@ def _infer_datetime_step(index: pd.DatetimeIndex):
             freq = pd.infer_freq(index)
         if freq is not None:
             return to_offset(freq)
-    deltas = np.unique(np.diff(index.asi8))
-    if len(deltas) == 1 and deltas[0] > 0:
-        return to_offset(pd.Timedelta(int(deltas[0]), unit="ns"))
+    deltas = (index[1:] - index[:-1]).unique()  # Timedeltas, whatever the index's resolution
+    if len(deltas) == 1 and deltas[0] > pd.Timedelta(0):
+        return to_offset(deltas[0])
     return None
 
 
@@ -95,7 +100,8 @@ def fit_time_axis(index: pd.Index | None, n: int) -> tuple[TimeAxis, str | None]
                 "are taken as steps 1, 2, ... after the training end, and forecast(h) "
                 "labels future rows by position (integers after the last training row)."
             )
-            return TimeAxis("position", index[-1], None, n), msg
+            largest = (index[1:] - index[:-1]).max() if len(index) > 1 else None
+            return TimeAxis("position", index[-1], largest, n), msg
         return TimeAxis("datetime", index[-1], step, n), None
     if isinstance(index, pd.PeriodIndex):
         ordinals = index.asi8
@@ -145,6 +151,15 @@ def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tup
                 raise ValueError(
                     f"X's first time stamp {index[0]} is at or before the training end "
                     f"{axis.last}: predict forecasts only future steps."
+                )
+            if axis.step is not None and index[0] - axis.last > axis.step:
+                warnings.warn(
+                    f"X starts {index[0] - axis.last} after the training end, more than any spacing "
+                    f"seen in training ({axis.step}): on an index without a regular frequency that gap "
+                    "cannot be counted, so X's rows are forecast as steps 1..h. To honour gaps, index "
+                    "the data by row number (an integer index).",
+                    TimeIndexWarning,
+                    stacklevel=4,
                 )
         return default, False
     if kind != axis.kind:

@@ -17,13 +17,16 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from tsforecast._time import TimeAxis, check_time_index, fit_time_axis, future_index, steps_from_index
+from tsforecast._time import (
+    TimeAxis,
+    TimeIndexWarning,
+    check_time_index,
+    fit_time_axis,
+    future_index,
+    steps_from_index,
+)
 
-__all__ = ["BaseForecaster"]
-
-
-class TimeIndexWarning(UserWarning):
-    """Predict's rows could not be placed on the training time axis."""
+__all__ = ["BaseForecaster", "TimeIndexWarning"]
 
 
 def _pandas_index(obj) -> pd.Index | None:
@@ -89,7 +92,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     last_index_ : object
         Label of the last observed time step.
     index_step_ : object
-        Spacing of the index: a pandas offset, a period or integer step, or None.
+        Spacing of the index: a pandas offset, a period or integer step; for an
+        index without regular frequency, its largest spacing (or None).
     n_train_ : int
         Number of observed time steps (training rows plus rows given to ``update``).
     y_train_ : ndarray of shape (n_train_, n_targets_)
