@@ -5,7 +5,6 @@ from __future__ import annotations
 from tsforecast.base import BaseForecaster
 from tsforecast.models.naive import NaiveForecaster
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
-from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
 from tsforecast.models.statistical import ARIMAForecaster, ETSForecaster, ThetaForecaster
 from tsforecast.models.tcn import TCNForecaster
@@ -16,9 +15,6 @@ __version__ = "0.1.0"
 __all__ = [
     "BaseForecaster",
     "NaiveForecaster",
-    "LSTMForecaster",
-    "GRUForecaster",
-    "RNNForecaster",
     "ARIMAForecaster",
     "ETSForecaster",
     "ThetaForecaster",

@@ -254,7 +254,8 @@ class NeuralForecaster(BaseForecaster):
             ("seasonal_period", self.seasonal_period is None or _is_int(self.seasonal_period, 1),
              "None or an integer >= 1"),
             ("hidden_size", _is_int(self.hidden_size, 1), "an integer >= 1"),
-            ("num_layers", _is_int(self.num_layers, 1) or (self.num_layers is None and self._num_layers_optional),
+            ("num_layers",
+             _is_int(self.num_layers, 1) or (self.num_layers is None and self._num_layers_optional),
              "an integer >= 1" + (" or None" if self._num_layers_optional else "")),
             ("dropout", _is_real(self.dropout) and 0 <= self.dropout < 1, "a float in [0, 1)"),
             ("max_epochs", _is_int(self.max_epochs, 1), "an integer >= 1"),
@@ -522,5 +523,7 @@ class NeuralForecaster(BaseForecaster):
             self.device_ = device
 
 
-_SHARED_NAMES = tuple(name for name in inspect.signature(NeuralForecaster.__init__).parameters if name != "self")
+_SHARED_NAMES = tuple(
+    name for name in inspect.signature(NeuralForecaster.__init__).parameters if name != "self"
+)
 document_parameters(NeuralForecaster)
