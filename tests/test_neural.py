@@ -1,4 +1,4 @@
-"""The neural forecasters (one suite for LSTM, GRU and RNN): behaviour and accuracy."""
+"""The neural forecasters (one suite for every neural family): behaviour and accuracy."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from sklearn.base import clone
 
 from tsforecast.datasets import load_etth1, load_ili, load_seattle_weather
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
+from tsforecast.models.seq2seq import Seq2SeqForecaster
+from tsforecast.models.tcn import TCNForecaster
+from tsforecast.models.transformer import TransformerForecaster
 
 torch.set_num_threads(1)  # one thread: no OpenMP oversubscription on a shared machine
 
-ESTIMATORS = [LSTMForecaster, GRUForecaster, RNNForecaster]
+RECURRENT = [LSTMForecaster, GRUForecaster, RNNForecaster]
+ESTIMATORS = [*RECURRENT, Seq2SeqForecaster, TransformerForecaster, TCNForecaster]
 CHEAP = dict(lookback=12, horizon=4, hidden_size=16, max_epochs=4, batch_size=32, random_state=0)
 rng = np.random.default_rng(0)
 Y = np.sin(np.arange(240) * 2 * np.pi / 12) + 0.05 * rng.normal(size=240)
@@ -64,7 +68,9 @@ def test_two_dimensional_y_is_one_global_model(cls):
     assert pred.shape == (6, 2)
     # one network, instance-normalised windows: the second forecast is the first, rescaled
     np.testing.assert_allclose(pred[:, 1], 100.0 * pred[:, 0] + 50.0, rtol=1e-4)
-    assert model.module_.head.out_features == model.horizon  # one target per window: a global model
+    # one network for both columns: the same size as the network of a single column
+    size = lambda m: sum(p.numel() for p in m.module_.parameters())  # noqa: E731
+    assert size(model) == size(cls(**CHEAP).fit(None, Y))
     frame = pd.DataFrame(y, columns=["a", "b"], index=pd.date_range("2024-01-01", periods=240, freq="h"))
     out = clone(model).fit(None, frame).forecast(3)
     assert list(out.columns) == ["a", "b"] and out.index[0] == pd.Timestamp("2024-01-11 00:00")
@@ -143,6 +149,7 @@ def test_default_lookback_follows_horizon_and_season(cls):
     assert short.lookback_ == (100 - 20 - 6) // 2  # capped by the data
 
 
+@pytest.mark.parametrize("cls", RECURRENT, ids=lambda c: c.__name__)
 def test_bidirectional(cls):
     model = cls(**CHEAP, bidirectional=True).fit(None, Y)
     assert model.module_.head.in_features == 2 * 16 and np.isfinite(model.forecast(5)).all()
@@ -152,7 +159,9 @@ def test_bidirectional(cls):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("estimator", [LSTMForecaster, GRUForecaster], ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "estimator", [LSTMForecaster, GRUForecaster, TransformerForecaster], ids=lambda c: c.__name__
+)
 def test_etth1_beats_naive_baselines(estimator):
     """ETTh1 OT, standard split, lookback 96, horizon 24 (see benchmarks/rnn_accuracy.py)."""
     y = load_etth1()["OT"].to_numpy()[:14400]
