@@ -36,7 +36,8 @@ import torch
 import tsforecast as tsf
 from tsforecast import datasets
 
-PUBLISHED = {  # (dataset, horizon) -> {model: (MSE, MAE)}; PatchTST ICLR 2023 Table 3, DLinear AAAI 2023 Table 2
+# (dataset, horizon) -> {model: (MSE, MAE)}: PatchTST ICLR 2023 Table 3, DLinear AAAI 2023 Table 2.
+PUBLISHED = {
     ("ETTh1", 96): {"PatchTST/64": (0.370, 0.400), "PatchTST/42": (0.375, 0.399), "DLinear": (0.375, 0.399)},
     ("ETTh1", 192): {"PatchTST/64": (0.413, 0.429), "PatchTST/42": (0.414, 0.421), "DLinear": (0.405, 0.416)},
     ("ETTh1", 336): {"PatchTST/64": (0.422, 0.440), "PatchTST/42": (0.431, 0.436), "DLinear": (0.439, 0.443)},
@@ -46,8 +47,12 @@ PUBLISHED = {  # (dataset, horizon) -> {model: (MSE, MAE)}; PatchTST ICLR 2023 T
     ("Exchange", 336): {"DLinear": (0.305, 0.414), "repeat last (published)": (0.305, 0.396)},
     ("Exchange", 720): {"DLinear": (0.643, 0.601), "repeat last (published)": (0.823, 0.681)},
 }
-HORIZONS = {"ETTh1": (96, 192, 336, 720), "ETTh2": (96, 192, 336, 720), "Exchange": (96, 192, 336, 720),
-            "ILI": (24, 36, 48, 60)}
+HORIZONS = {
+    "ETTh1": (96, 192, 336, 720),
+    "ETTh2": (96, 192, 336, 720),
+    "Exchange": (96, 192, 336, 720),
+    "ILI": (24, 36, 48, 60),
+}
 LOOKBACK = {"ETTh1": 336, "ETTh2": 336, "Exchange": 336, "ILI": 104}
 
 
@@ -72,12 +77,27 @@ def split(name: str, n: int) -> tuple[int, int, int]:
 
 
 def models(lookback: int, horizon: int, epochs: int, seed: int, names: list[str], patch: tuple[int, int]):
-    common = {"lookback": lookback, "horizon": horizon, "max_epochs": epochs, "random_state": seed,
-              "device": "auto", "patience": 3, "batch_size": 128}
+    common = {
+        "lookback": lookback,
+        "horizon": horizon,
+        "max_epochs": epochs,
+        "random_state": seed,
+        "device": "auto",
+        "patience": 3,
+        "batch_size": 128,
+    }
     table = {
         "Transformer": lambda: tsf.TransformerForecaster(
-            hidden_size=16, num_heads=4, num_layers=3, dim_feedforward=128, dropout=0.3,
-            patch_length=patch[0], stride=patch[1], learning_rate=1e-3, **common),
+            hidden_size=16,
+            num_heads=4,
+            num_layers=3,
+            dim_feedforward=128,
+            dropout=0.3,
+            patch_length=patch[0],
+            stride=patch[1],
+            learning_rate=1e-3,
+            **common,
+        ),
         "TCN": lambda: tsf.TCNForecaster(hidden_size=32, **common),
         "Seq2Seq": lambda: tsf.Seq2SeqForecaster(hidden_size=32, **common),
         "LSTM": lambda: tsf.LSTMForecaster(hidden_size=64, **common),
@@ -100,12 +120,22 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
 
     def row(model_name, pred, seconds):
         err = pred - truth
-        out = {"dataset": name, "H": horizon, "model": model_name, "windows": len(origins),
-               "MSE": np.mean(err**2), "MAE": np.mean(np.abs(err)),
-               "MSE drop_last": np.mean(err[:kept] ** 2) if kept else np.nan,
-               "MAE drop_last": np.mean(np.abs(err[:kept])) if kept else np.nan, "fit s": seconds}
-        print(f"  {name} H={horizon} {model_name:<18} MSE {out['MSE']:.3f} MAE {out['MAE']:.3f} "
-              f"({seconds:.0f} s)", flush=True)
+        out = {
+            "dataset": name,
+            "H": horizon,
+            "model": model_name,
+            "windows": len(origins),
+            "MSE": np.mean(err**2),
+            "MAE": np.mean(np.abs(err)),
+            "MSE drop_last": np.mean(err[:kept] ** 2) if kept else np.nan,
+            "MAE drop_last": np.mean(np.abs(err[:kept])) if kept else np.nan,
+            "fit s": seconds,
+        }
+        print(
+            f"  {name} H={horizon} {model_name:<18} MSE {out['MSE']:.3f} MAE {out['MAE']:.3f} "
+            f"({seconds:.0f} s)",
+            flush=True,
+        )
         return out
 
     rows = [row("repeat last value", np.repeat(scaled[origins - 1][:, None], horizon, axis=1), 0.0)]
@@ -133,16 +163,20 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: ETTh1 H=96, 1 epoch, 64 test windows, look-back 96")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: ETTh1 H=96, 1 epoch, 64 test windows, look-back 96"
+    )
     args = parser.parse_args(argv)
     args.models = args.models.split(",")
     if args.quick:
         args.datasets, args.horizons, args.epochs, args.lookback = "ETTh1", "96", 1, 96
     torch.set_num_threads(args.threads)
     device = "cuda: " + torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
-    print(f"# Long-horizon benchmark ({device}, {args.threads} threads, {args.epochs} epochs max, "
-          f"seed {args.seed}{', QUICK' if args.quick else ''})", flush=True)
+    print(
+        f"# Long-horizon benchmark ({device}, {args.threads} threads, {args.epochs} epochs max, "
+        f"seed {args.seed}{', QUICK' if args.quick else ''})",
+        flush=True,
+    )
     rows = []
     for name in args.datasets.split(","):
         frame = load(name, args.data_dir)

@@ -46,7 +46,7 @@ class Case:
 
 
 #: Cheap neural settings: windows short enough for sklearn's 10-row data sets, two epochs.
-_NEURAL = {"lookback": 4, "horizon": 2, "hidden_size": 8, "max_epochs": 2, "batch_size": 16, "random_state": 0}
+_NEURAL = dict(lookback=4, horizon=2, hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
 
 CASES: dict[str, list[Case]] = {
     "NaiveForecaster": [

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+
 class TimeIndexWarning(UserWarning):
     """Rows could not be placed exactly on the training time axis."""
 

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tsforecast.models.neural import NeuralForecaster, document_parameters
+from tsforecast.models.neural import NeuralForecaster, document_parameters, shared_parameters
 from tsforecast.nn.rnn import RNNNetwork
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster"]
@@ -49,32 +49,7 @@ def _recurrent_init(
     steps_per_epoch: int | None = None,
     bidirectional: bool = False,
 ):
-    NeuralForecaster.__init__(
-        self,
-        lookback=lookback,
-        horizon=horizon,
-        seasonal_period=seasonal_period,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        dropout=dropout,
-        max_epochs=max_epochs,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
-        weight_decay=weight_decay,
-        gradient_clip=gradient_clip,
-        lr_schedule=lr_schedule,
-        early_stopping=early_stopping,
-        validation_fraction=validation_fraction,
-        patience=patience,
-        normalization=normalization,
-        loss=loss,
-        device=device,
-        compile=compile,
-        mixed_precision=mixed_precision,
-        random_state=random_state,
-        verbose=verbose,
-        steps_per_epoch=steps_per_epoch,
-    )
+    NeuralForecaster.__init__(self, **shared_parameters(locals()))
     self.bidirectional = bidirectional
 
 

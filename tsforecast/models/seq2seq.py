@@ -92,7 +92,9 @@ class Seq2SeqForecaster(NeuralForecaster):
         if self.attention not in ATTENTIONS:
             raise ValueError(f"{name}: attention must be one of {ATTENTIONS}, got {self.attention!r}.")
         if not (isinstance(self.teacher_forcing, (int, float)) and 0 <= self.teacher_forcing <= 1):
-            raise ValueError(f"{name}: teacher_forcing must be a float in [0, 1], got {self.teacher_forcing!r}.")
+            raise ValueError(
+                f"{name}: teacher_forcing must be a float in [0, 1], got {self.teacher_forcing!r}."
+            )
 
     def _build_module(self, n_inputs: int, n_targets: int, n_future: int) -> nn.Module:
         return Seq2SeqNetwork(

@@ -41,7 +41,10 @@ class ForecastHead(nn.Module):
             )
 
     def forward(self, summary: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
-        """Shape: summary (batch, width), x_future (batch, horizon, n_future) -> (batch, horizon, n_targets)."""
+        """Emit every horizon step.
+
+        Shape: summary (batch, width), x_future (batch, horizon, n_future) -> (batch, horizon, n_targets).
+        """
         out = self.linear(summary).view(-1, self.horizon, self.n_targets)
         if self.n_future > 0:
             context = summary.unsqueeze(1).expand(-1, self.horizon, -1)  # (batch, horizon, width)

@@ -90,10 +90,14 @@ class Seq2SeqNetwork(nn.Module):
         between = dropout if num_layers > 1 else 0.0
         self.encoder = CELLS[cell](n_inputs, hidden_size, num_layers, batch_first=True, dropout=between)
         extra = hidden_size if attention == "bahdanau" else 0
-        self.decoder = CELLS[cell](n_targets + n_future + extra, hidden_size, num_layers, batch_first=True, dropout=between)
+        self.decoder = CELLS[cell](
+            n_targets + n_future + extra, hidden_size, num_layers, batch_first=True, dropout=between
+        )
         self.attention = _Attention(attention, hidden_size)
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Sequential(nn.Linear(2 * hidden_size, hidden_size), nn.Tanh(), nn.Linear(hidden_size, n_targets))
+        self.output = nn.Sequential(
+            nn.Linear(2 * hidden_size, hidden_size), nn.Tanh(), nn.Linear(hidden_size, n_targets)
+        )
 
     def forward(
         self, x: torch.Tensor, x_future: torch.Tensor | None = None, y_teacher: torch.Tensor | None = None

@@ -106,6 +106,10 @@ class TCNNetwork(nn.Module):
         self.head = ForecastHead(hidden_size, horizon, n_targets, n_future, hidden_size)
 
     def forward(self, x: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
-        """Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets); x_future (batch, horizon, n_future)."""
+        """Forecast ``horizon`` steps from an input window.
+
+        Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets);
+        x_future, when ``n_future > 0``, is (batch, horizon, n_future).
+        """
         features = self.blocks(x.transpose(1, 2))  # (batch, hidden, lookback)
         return self.head(features[:, :, -1], x_future)

@@ -91,12 +91,18 @@ class PatchTransformerNetwork(nn.Module):
         layer = nn.TransformerEncoderLayer(
             d_model, num_heads, dim_feedforward, dropout, activation="gelu", batch_first=True, norm_first=True
         )
-        self.encoder = nn.TransformerEncoder(layer, num_layers, norm=nn.LayerNorm(d_model), enable_nested_tensor=False)
+        self.encoder = nn.TransformerEncoder(
+            layer, num_layers, norm=nn.LayerNorm(d_model), enable_nested_tensor=False
+        )
         self.head_dropout = nn.Dropout(head_dropout)
         self.head = ForecastHead(tokens * d_model, horizon, 1, n_future, d_model)
 
     def forward(self, x: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
-        """Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets); x_future (batch, horizon, n_future)."""
+        """Forecast ``horizon`` steps from an input window.
+
+        Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets);
+        x_future, when ``n_future > 0``, is (batch, horizon, n_future).
+        """
         batch, length, _ = x.shape
         k = self.n_targets
         values = x[..., :k].transpose(1, 2).reshape(batch * k, length, 1)  # one channel per row
