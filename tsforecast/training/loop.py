@@ -149,8 +149,12 @@ early_stopping, patience, mixed_precision, compile, verbose
     history: list[dict[str, Any]] = []
     best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
 
-    from tqdm.auto import tqdm
+    # tqdm.auto warns in notebooks without ipywidgets; import it only when a bar is wanted
+    from tqdm import tqdm as _plain
 
+    tqdm = _plain
+    if verbose:
+        from tqdm.auto import tqdm
     bar = tqdm(range(1, max_epochs + 1), disable=not verbose, desc=type(module).__name__, unit="epoch")
     module.train()
     for epoch in bar:
