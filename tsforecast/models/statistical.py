@@ -608,8 +608,8 @@ class ARIMAForecaster(_StatsmodelsForecaster):
         exog = np.array(X, dtype=np.float64) if X.shape[1] > 0 else None
         for j, res in enumerate(self.models_):
             if res is not None:
-                with _quiet([]):  # Kalman filter over the new rows, parameters fixed
-                    self.models_[j] = res.append(np.ascontiguousarray(y[:, j]), exog=exog, refit=False)
+                with _quiet([]):  # Kalman filter over the new rows only, from the last state; parameters fixed
+                    self.models_[j] = res.extend(np.ascontiguousarray(y[:, j]), exog=exog)
 
 
 # -- Theta ---------------------------------------------------------------------------------
