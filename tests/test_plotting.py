@@ -117,3 +117,19 @@ def test_plot_backtest_of_a_panel_needs_a_target(hourly_panel):
     )
     with pytest.raises(ValueError, match="return_predictions=False"):
         plot_backtest(no_predictions, hourly_panel["OT"])
+
+
+def test_plot_forecast_draws_every_forecast_column_of_one_series(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from tsforecast.plotting import plot_forecast
+
+    index = pd.date_range("2024-01-01", periods=48, freq="h")
+    y = pd.Series(np.sin(np.arange(48) / 4), index=index, name="y")
+    future = pd.date_range(index[-1], periods=7, freq="h")[1:]
+    forecasts = pd.DataFrame({"lstm": np.zeros(6), "naive": np.ones(6)}, index=future)
+    ax = np.atleast_1d(plot_forecast(y, forecasts))[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "lstm" in labels and "naive" in labels
+    ax.figure.savefig(tmp_path / "two.png")

@@ -155,9 +155,13 @@ def plot_forecast(
             values = truth[column] if column in truth else truth.iloc[:, 0]
             ax.plot(truth.index, values, color=colors[1], linestyle=":" if several else "-", linewidth=1.2,
                     label=f"{prefix}truth")
-        if column in predicted or not several:
-            values = predicted[column] if column in predicted else predicted.iloc[:, 0]
-            ax.plot(predicted.index, values, color=colors[2], linestyle="--", label=f"{prefix}forecast")
+        if column in predicted:
+            label = f"{prefix}forecast"
+            ax.plot(predicted.index, predicted[column], color=colors[2], linestyle="--", label=label)
+        elif not several:  # one series, several forecasts of it (e.g. one column per model): draw them all
+            for j, name in enumerate(predicted.columns):
+                label = "forecast" if predicted.shape[1] == 1 else str(name)
+                ax.plot(predicted.index, predicted[name], color=f"C{j + 1}", linestyle="--", label=label)
     for j, (label, lower, upper) in enumerate(_bands(intervals, predicted.index)):
         ax.fill_between(predicted.index, lower, upper, color="C0" if several else "C1",
                         alpha=0.3 - 0.1 * min(j, 2), linewidth=0, label=label)
