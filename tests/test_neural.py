@@ -152,7 +152,7 @@ def test_default_lookback_follows_horizon_and_season(cls):
 @pytest.mark.parametrize("cls", RECURRENT, ids=lambda c: c.__name__)
 def test_bidirectional(cls):
     model = cls(**CHEAP, bidirectional=True).fit(None, Y)
-    assert model.module_.head.in_features == 2 * 16 and np.isfinite(model.forecast(5)).all()
+    assert model.module_.head.linear.in_features == 2 * 16 and np.isfinite(model.forecast(5)).all()
 
 
 # -- accuracy on real data (slow) -------------------------------------------------------------

@@ -8,6 +8,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from tsforecast.nn.heads import ForecastHead
+
 __all__ = ["RNNNetwork", "CELLS"]
 
 #: Recurrent cells, by name.
@@ -58,9 +60,6 @@ class RNNNetwork(nn.Module):
         n_future: int = 0,
     ):
         super().__init__()
-        self.horizon = horizon
-        self.n_targets = n_targets
-        self.n_future = n_future
         self.directions = 2 if bidirectional else 1
         self.encoder = CELLS[cell](
             n_inputs,
@@ -72,11 +71,7 @@ class RNNNetwork(nn.Module):
         )
         width = hidden_size * self.directions
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(width, horizon * n_targets)
-        if n_future > 0:
-            self.future_head = nn.Sequential(
-                nn.Linear(width + n_future, hidden_size), nn.ReLU(), nn.Linear(hidden_size, n_targets)
-            )
+        self.head = ForecastHead(width, horizon, n_targets, n_future, hidden_size)
 
     def forward(self, x: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
         """Forecast ``horizon`` steps from an input window.
@@ -87,9 +82,4 @@ class RNNNetwork(nn.Module):
         _, state = self.encoder(x)
         hidden = state[0] if isinstance(state, tuple) else state  # (layers * dirs, batch, hidden)
         summary = torch.cat(list(hidden[-self.directions :]), dim=-1)  # (batch, hidden * dirs)
-        summary = self.dropout(summary)
-        out = self.head(summary).view(-1, self.horizon, self.n_targets)  # (batch, horizon, n_targets)
-        if self.n_future > 0:
-            context = summary.unsqueeze(1).expand(-1, self.horizon, -1)  # (batch, horizon, width)
-            out = out + self.future_head(torch.cat([context, x_future], dim=-1))
-        return out
+        return self.head(self.dropout(summary), x_future)
