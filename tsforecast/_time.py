@@ -52,7 +52,8 @@ def _is_default_range(index: pd.Index) -> bool:
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
-def _infer_datetime_step(index: pd.DatetimeIndex):
+def regular_step(index: pd.DatetimeIndex):
+    """The regular spacing of a DatetimeIndex as a pandas offset, or None when it has none."""
     if index.freq is not None:
         return index.freq
     if len(index) >= 3:
@@ -93,7 +94,7 @@ def fit_time_axis(index: pd.Index | None, n: int) -> tuple[TimeAxis, str | None]
     if index is None:
         return TimeAxis("position", n - 1, None, n), None
     if isinstance(index, pd.DatetimeIndex):
-        step = _infer_datetime_step(index)
+        step = regular_step(index)
         if step is None:
             msg = (
                 "The DatetimeIndex has no regular frequency (e.g. trading days with "
@@ -125,7 +126,8 @@ def fit_time_axis(index: pd.Index | None, n: int) -> tuple[TimeAxis, str | None]
     )
 
 
-def _index_kind(index: pd.Index) -> str:
+def index_kind(index: pd.Index) -> str:
+    """``datetime``, ``period``, ``integer`` or ``other``."""
     if isinstance(index, pd.DatetimeIndex):
         return "datetime"
     if isinstance(index, pd.PeriodIndex):
@@ -144,7 +146,7 @@ def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tup
     default = np.arange(1, n_rows + 1, dtype=np.int64)
     if index is None or n_rows == 0 or _is_default_range(index):
         return default, False
-    kind = _index_kind(index)
+    kind = index_kind(index)
     if axis.kind == "position":
         if kind == "datetime" and isinstance(axis.last, pd.Timestamp):
             check_time_index(index, "X")

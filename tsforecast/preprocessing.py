@@ -22,6 +22,8 @@ from pandas.tseries.offsets import Tick
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from tsforecast._time import index_kind, regular_step
+
 __all__ = ["CalendarFeatures", "FourierFeatures"]
 
 #: Calendar features: (values from a DatetimeIndex, the cycle's length, the one-hot categories).
@@ -370,16 +372,13 @@ class FourierFeatures(_TimeIndexTransformer):
 
 
 def _kind(index: pd.Index) -> str:
-    if isinstance(index, pd.DatetimeIndex):
-        return "datetime"
-    if isinstance(index, pd.PeriodIndex):
-        return "period"
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return "integer"
-    raise TypeError(
-        f"FourierFeatures needs X indexed by a DatetimeIndex, PeriodIndex or integer time positions, "
-        f"got {type(index).__name__} (dtype {index.dtype})."
-    )
+    kind = index_kind(index)
+    if kind == "other":
+        raise TypeError(
+            f"FourierFeatures needs X indexed by a DatetimeIndex, PeriodIndex or integer time positions, "
+            f"got {type(index).__name__} (dtype {index.dtype})."
+        )
+    return kind
 
 
 def _spacing(index: pd.Index, kind: str):
@@ -390,13 +389,13 @@ def _spacing(index: pd.Index, kind: str):
     if kind == "integer":
         deltas = np.diff(np.asarray(index, dtype=np.int64))
         return int(np.gcd.reduce(deltas)) if len(deltas) else 1
-    freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+    freq = regular_step(index)
     if freq is None:
         raise ValueError(
             "The DatetimeIndex has no regular frequency (e.g. trading days with holidays), so a period "
             "in steps is ambiguous: give the period as a duration, e.g. period='7D'."
         )
-    return pd.tseries.frequencies.to_offset(freq)
+    return freq
 
 
 def _elapsed(index: pd.Index, reference, unit: pd.Timedelta) -> np.ndarray:
