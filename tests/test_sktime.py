@@ -71,20 +71,6 @@ SKTIME_SLOW_TESTS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tiny networks train ~100x faster on one thread than on two contended ones."""
-    try:
-        import torch
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 class _LinearOnX(BaseForecaster):
     """A forecaster that uses X's values: least squares of y on [1, X]."""
 
