@@ -226,7 +226,8 @@ def test_pickle_round_trip_of_the_sktime_side(hourly_500):
         pytest.param(_sk(SktimeNaive), True, id="NaiveForecaster"),
         pytest.param(_sk(SktimeNaive, strategy="drift"), False, id="NaiveForecaster-drift"),
         pytest.param(_sk(ExponentialSmoothing), True, id="ExponentialSmoothing"),
-        pytest.param(_sk(ThetaForecaster, deseasonalize=False), False, id="ThetaForecaster"),
+        pytest.param(_sk(ThetaForecaster), False, id="ThetaForecaster"),
+        pytest.param(_sk(ThetaForecaster, deseasonalize=False), False, id="ThetaForecaster-plain"),
     ],
 )
 def test_sklearn_check_estimator_on_from_sktime(forecaster, flat):
@@ -238,17 +239,24 @@ def test_sklearn_check_estimator_on_from_sktime(forecaster, flat):
     assert sum(r["status"] == "passed" for r in results) >= 40
 
 
-def test_sklearn_check_estimator_on_default_theta():
-    """ThetaForecaster's default multiplicative deseasonaliser rejects y <= 0 even with sp=1.
+def test_one_step_deseasonaliser_is_skipped_with_the_same_forecasts(hourly_500):
+    """ThetaForecaster() deseasonalises multiplicatively with sp=1: an identity that rejects y <= 0.
 
-    The wrapper says so (``target_tags.positive_only``), and sklearn honours it in every check but
-    ``check_regressor_multioutput``, which draws negative targets regardless of the tag.
+    The wrapper fits with it off, so negative data work and positive data forecast exactly as
+    sktime's own forecaster does.
     """
-    model = from_sktime(ThetaForecaster())
-    assert get_tags(model).target_tags.positive_only
-    results = sklearn_check_estimator(model, on_fail=None)
-    failed = {r["check_name"] for r in results if r["status"] == "failed"}
-    assert failed == set(EXPECTED_FAILED_CHECKS) | {"check_regressor_multioutput"}
+    y = hourly_500.iloc[:300]
+    ours = from_sktime(ThetaForecaster()).fit(None, y).forecast(12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = ThetaForecaster().fit(y, fh=np.arange(1, 13)).predict()
+    np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-10)
+    shifted = from_sktime(ThetaForecaster()).fit(None, y - y.max() - 1.0).forecast(12)
+    np.testing.assert_allclose(shifted.to_numpy(), ours.to_numpy() - y.max() - 1.0, rtol=1e-6, atol=1e-6)
+    seasonal = from_sktime(ThetaForecaster(sp=24))
+    assert get_tags(seasonal).target_tags.positive_only
+    with pytest.raises(ValueError, match="could not be fitted"):
+        seasonal.fit(None, y - y.max() - 1.0)
 
 
 @pytest.mark.parametrize(
@@ -325,7 +333,8 @@ def test_update_refits_on_the_full_history(hourly_500):
 
 def test_positive_only_tag_is_carried_across():
     assert get_tags(from_sktime(ExponentialSmoothing(trend="mul"))).target_tags.positive_only
-    assert get_tags(from_sktime(ThetaForecaster())).target_tags.positive_only
+    assert get_tags(from_sktime(ThetaForecaster(sp=7))).target_tags.positive_only
+    assert not get_tags(from_sktime(ThetaForecaster())).target_tags.positive_only  # sp=1: identity
     assert not get_tags(from_sktime(ThetaForecaster(deseasonalize=False))).target_tags.positive_only
     assert not get_tags(from_sktime(ExponentialSmoothing(trend="add"))).target_tags.positive_only
     assert not get_tags(from_sktime()).target_tags.positive_only

@@ -16,6 +16,7 @@ is resolved lazily; pickles of its instances load normally).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any
 
@@ -322,8 +323,8 @@ def _needs_positive(forecaster) -> bool:
 
     sktime has no positive-only tag, so the parameters are read: a multiplicative
     component (``trend="mul"``, ``seasonal="mul"``, ``error="mul"``, or the
-    multiplicative deseasonaliser that ``ThetaForecaster`` uses by default, which
-    rejects y <= 0 even with ``sp=1``), or a Box-Cox / log transformation
+    multiplicative deseasonaliser that ``ThetaForecaster`` uses by default, unless
+    its season is one step, see :func:`_identity_deseasonalizers`), or a Box-Cox / log transformation
     anywhere in the (nested) parameters.
     """
     if forecaster is None:
@@ -334,16 +335,35 @@ def _needs_positive(forecaster) -> bool:
         params = forecaster.get_params(deep=True)
     except Exception:  # noqa: BLE001 - a guess must never break tag lookup
         return False
+    idle = set(_identity_deseasonalizers(params))
     for key, value in params.items():
         if type(value).__name__ in _POSITIVE_COMPONENTS:
             return True
         if isinstance(value, str) and value.lower() in _MULTIPLICATIVE:
             prefix, _, leaf = key.rpartition("__")
             switch = f"{prefix}__deseasonalize" if prefix else "deseasonalize"
-            if leaf == "deseasonalize_model" and params.get(switch) is False:
+            if leaf == "deseasonalize_model" and (params.get(switch) is False or switch in idle):
                 continue
             return True
     return False
+
+
+def _identity_deseasonalizers(params: dict) -> list[str]:
+    """The ``deseasonalize=True`` switches (as ``get_params`` keys) whose season is one step.
+
+    A multiplicative seasonal index over a period of one step is exactly 1, so
+    such a deseasonaliser (``ThetaForecaster``'s default, ``sp=1``) changes
+    nothing but rejects y <= 0. The wrapper fits with it switched off: the
+    same forecasts, and no spurious positive-only restriction.
+    """
+    switches = []
+    for key, value in params.items():
+        prefix, _, leaf = key.rpartition("__")
+        if leaf == "deseasonalize" and value is True:
+            sp = params.get(f"{prefix}__sp" if prefix else "sp", 1)
+            if sp is None or (isinstance(sp, numbers.Integral) and sp <= 1):
+                switches.append(key)
+    return switches
 
 
 def _default_sktime_forecaster():
@@ -483,6 +503,10 @@ class SktimeForecaster(BaseForecaster):
         y, X = self.y_train_, self.X_train_
         index = self._history_index(len(y))
         forecaster = _sktime_clone(self._template())
+        with _Quiet():
+            idle = _identity_deseasonalizers(forecaster.get_params(deep=True))
+            if idle:
+                forecaster.set_params(**dict.fromkeys(idle, False))
         try:
             with _Quiet():
                 forecaster.fit(self._y_pandas(y, index), X=self._X_pandas(X, index), fh=fh)
