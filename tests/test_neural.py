@@ -15,6 +15,7 @@ from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
 from tsforecast.models.tcn import TCNForecaster
 from tsforecast.models.transformer import TransformerForecaster
+from tsforecast.nn.normalization import instance_denormalize, instance_normalize
 
 torch.set_num_threads(1)  # one thread: no OpenMP oversubscription on a shared machine
 
@@ -39,7 +40,9 @@ def test_known_future_covariates_are_used(cls):
     n = 300
     x = rng.normal(size=(n + 20, 1))
     y = 3.0 * x[:n, 0] + 0.1 * rng.normal(size=n)  # driven by the covariate at the same step
-    params = dict(lookback=8, horizon=4, hidden_size=16, max_epochs=10, batch_size=16, learning_rate=5e-3,
+    # a look-back of 24: the per-window scale of y (instance normalisation) is then estimated well
+    # enough for the network to map the covariate back to it
+    params = dict(lookback=24, horizon=4, hidden_size=16, max_epochs=10, batch_size=16, learning_rate=5e-3,
                   early_stopping=False, random_state=0)
     with_x = cls(**params).fit(x[:n], y)
     without = cls(**params).fit(None, y)
@@ -74,6 +77,18 @@ def test_two_dimensional_y_is_one_global_model(cls):
     frame = pd.DataFrame(y, columns=["a", "b"], index=pd.date_range("2024-01-01", periods=240, freq="h"))
     out = clone(model).fit(None, frame).forecast(3)
     assert list(out.columns) == ["a", "b"] and out.index[0] == pd.Timestamp("2024-01-11 00:00")
+
+
+def test_last_value_normalization(cls):
+    """normalization="last": windows shifted by their last value, so the network learns a
+    correction to repeat-last; forecasts still follow the level and scale of the data."""
+    model = cls(**CHEAP, normalization="last").fit(None, np.column_stack([Y, 100.0 * Y + 50.0]))
+    pred = model.predict(_no_x(6))
+    np.testing.assert_allclose(pred[:, 1], 100.0 * pred[:, 0] + 50.0, rtol=1e-4)
+    assert np.abs(pred[:, 0] - Y[-1]).max() > 1e-3  # a learned correction, not a constant
+    normalised, loc, scale = instance_normalize(torch.as_tensor(Y[None, :, None]), center="last")
+    assert float(normalised[0, -1, 0]) == 0.0 and float(loc) == Y[-1]
+    np.testing.assert_allclose(instance_denormalize(normalised, loc, scale)[0, :, 0].numpy(), Y)
 
 
 def test_update_moves_the_origin_without_retraining(cls):

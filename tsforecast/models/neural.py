@@ -30,7 +30,7 @@ from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
 __all__ = ["NeuralForecaster", "document_parameters", "resolve_device", "shared_parameters"]
 
-_NORMALIZATIONS = ("instance", None)
+_NORMALIZATIONS = ("instance", "last", None)
 #: Rows per forward pass at prediction time (at least ``batch_size``).
 _PREDICT_CHUNK = 1024
 
@@ -72,9 +72,12 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         for early stopping.
     patience : int, default=10
         Epochs without validation improvement before stopping.
-    normalization : {"instance", None}, default="instance"
+    normalization : {"instance", "last", None}, default="instance"
         ``"instance"``: every input window is normalised by its own mean and
         standard deviation (RevIN-style), so raw-scale data need no scaler.
+        ``"last"``: shifted by the window's last value instead of its mean, so
+        the network learns a correction to "repeat the last value" (suits
+        random-walk-like series: exchange rates, prices).
         ``None``: values are fed as they are (scale them first).
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss.
@@ -357,6 +360,10 @@ class NeuralForecaster(BaseForecaster):
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
 
+    @property
+    def _center(self) -> str:
+        return "last" if self.normalization == "last" else "mean"
+
     def _scale_exog(self, X: np.ndarray) -> np.ndarray:
         return (X - self._x_loc) / self._x_scale
 
@@ -364,9 +371,9 @@ class NeuralForecaster(BaseForecaster):
         """Network inputs and target of gathered training windows (normalised)."""
         lookback = self.lookback_
         past, future = windows.values[:, :lookback], windows.values[:, lookback:]  # (B, L, 1), (B, H, 1)
-        if self.normalization == "instance":
+        if self.normalization is not None:
             min_scale = self._min_scale_t[windows.series].view(-1, 1, 1)
-            past, loc, scale = instance_normalize(past, min_scale)
+            past, loc, scale = instance_normalize(past, min_scale, self._center)
             future = (future - loc) / scale
         x = torch.cat([past, windows.exog[:, :lookback]], dim=-1)  # (B, L, 1 + n_features)
         return (x, windows.exog[:, lookback:]), future
@@ -491,10 +498,10 @@ class NeuralForecaster(BaseForecaster):
                 pad = block[:, -1:] if block.shape[1] else exog_past[:, -1:]
                 block = torch.cat([block, pad.expand(-1, horizon - block.shape[1], -1)], dim=1)
             past = values
-            if self.normalization == "instance":
-                past, loc, scale = instance_normalize(values, min_scale.view(-1, 1, 1))
+            if self.normalization is not None:
+                past, loc, scale = instance_normalize(values, min_scale.view(-1, 1, 1), self._center)
             pred = module(torch.cat([past, exog_past], dim=-1), block).float()  # (b, H, 1)
-            if self.normalization == "instance":
+            if self.normalization is not None:
                 pred = instance_denormalize(pred, loc, scale)
             outputs.append(pred)
             if begin + horizon < n_steps:

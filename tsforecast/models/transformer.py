@@ -20,7 +20,11 @@ _TRANSFORMER_PARAMETERS = """patch_length : int, default=16
     num_heads : int, default=4
         Attention heads; must divide ``hidden_size`` (the token width).
     dim_feedforward : int, default=128
-        Width of the feed-forward block of every encoder layer."""
+        Width of the feed-forward block of every encoder layer.
+    norm : {"batch", "layer"}, default="batch"
+        Normalisation inside the encoder layers: BatchNorm over the token
+        features (PatchTST's choice, best on the long-horizon benchmarks) or
+        LayerNorm."""
 
 
 class TransformerForecaster(NeuralForecaster):
@@ -82,12 +86,14 @@ class TransformerForecaster(NeuralForecaster):
         stride: int = 8,
         num_heads: int = 4,
         dim_feedforward: int = 128,
+        norm: str = "batch",
     ):
         NeuralForecaster.__init__(self, **shared_parameters(locals()))
         self.patch_length = patch_length
         self.stride = stride
         self.num_heads = num_heads
         self.dim_feedforward = dim_feedforward
+        self.norm = norm
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -101,6 +107,8 @@ class TransformerForecaster(NeuralForecaster):
                 f"{name}: num_heads={self.num_heads} must divide hidden_size={self.hidden_size} "
                 "(the token width)."
             )
+        if self.norm not in ("batch", "layer"):
+            raise ValueError(f"{name}: norm must be 'batch' or 'layer', got {self.norm!r}.")
 
     def _build_module(self, n_inputs: int, n_targets: int, n_future: int) -> nn.Module:
         return PatchTransformerNetwork(
@@ -116,6 +124,7 @@ class TransformerForecaster(NeuralForecaster):
             dim_feedforward=int(self.dim_feedforward),
             dropout=float(self.dropout),
             n_future=n_future,
+            norm=self.norm,
         )
 
 

@@ -1,7 +1,7 @@
 """Per-window instance normalisation (RevIN-style, without learnable affine).
 
-Every input window is shifted and scaled by its own mean and standard
-deviation; the network works in that normalised space and its outputs are
+Every input window is shifted by its own mean (or last value) and scaled by
+its standard deviation; the network works in that normalised space and its outputs are
 mapped back with the same statistics. Level shifts and scale changes between
 windows, or between the series of a global model, then cost the network
 nothing, and raw-scale data train without a scaler.
@@ -15,9 +15,9 @@ __all__ = ["instance_normalize", "instance_denormalize"]
 
 
 def instance_normalize(
-    values: torch.Tensor, min_scale: torch.Tensor | float = 1e-5
+    values: torch.Tensor, min_scale: torch.Tensor | float = 1e-5, center: str = "mean"
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Normalise each window by its own mean and standard deviation.
+    """Normalise each window by its own location and standard deviation.
 
     Shape: values (batch, lookback, n_series) -> normalised (batch, lookback,
     n_series), loc (batch, 1, n_series), scale (batch, 1, n_series).
@@ -29,13 +29,17 @@ def instance_normalize(
     min_scale : Tensor broadcastable to (batch, 1, n_series) or float, default=1e-5
         Floor of the scale, so that (nearly) constant windows do not blow up
         the normalised values.
+    center : {"mean", "last"}, default="mean"
+        The location subtracted: the window's mean, or its last value (RevIN's
+        ``subtract_last``), so that an output of zero is the repeat-last
+        forecast, the baseline to beat on random-walk-like series.
 
     Returns
     -------
     normalised, loc, scale : Tensor
         ``(values - loc) / scale`` and the statistics to undo it.
     """
-    loc = values.mean(dim=1, keepdim=True)
+    loc = values[:, -1:] if center == "last" else values.mean(dim=1, keepdim=True)
     var = values.var(dim=1, keepdim=True, unbiased=False)
     scale = torch.sqrt(var + torch.as_tensor(min_scale, dtype=values.dtype, device=values.device) ** 2)
     return (values - loc) / scale, loc, scale

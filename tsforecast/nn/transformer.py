@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn import functional as F  # noqa: N812
 
 from tsforecast.nn.heads import ForecastHead
 
-__all__ = ["PatchTransformerNetwork", "n_patches"]
+__all__ = ["EncoderLayer", "PatchTransformerNetwork", "n_patches"]
 
 
 def n_patches(lookback: int, patch_length: int, stride: int) -> int:
@@ -22,6 +23,57 @@ def n_patches(lookback: int, patch_length: int, stride: int) -> int:
     42
     """
     return (max(lookback, patch_length) - patch_length) // stride + 2
+
+
+class EncoderLayer(nn.Module):
+    """Transformer encoder block: self-attention and feed-forward, each residual then normalised.
+
+    Unlike ``nn.TransformerEncoderLayer``, the attention weights are not
+    dropped out (PatchTST drops activations, not attention; on CPU the
+    attention-weight dropout alone cost half of a training step) and the
+    normalisation can be BatchNorm over the token features, which PatchTST
+    found better than LayerNorm for time series: patch statistics vary less
+    across a batch than the outliers LayerNorm was designed for.
+
+    Parameters
+    ----------
+    d_model : int
+        Token width.
+    num_heads : int
+        Attention heads (must divide ``d_model``).
+    dim_feedforward : int
+        Width of the feed-forward block.
+    dropout : float
+        Dropout on the attention output and in the feed-forward block.
+    norm : {"batch", "layer"}, default="batch"
+        BatchNorm over the token features, or LayerNorm.
+    """
+
+    def __init__(self, d_model: int, num_heads: int, dim_feedforward: int, dropout: float, norm: str = "batch"):
+        super().__init__()
+        if norm not in ("batch", "layer"):
+            raise ValueError(f"norm must be 'batch' or 'layer', got {norm!r}.")
+        self.num_heads = num_heads
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.project = nn.Linear(d_model, d_model)
+        self.feedforward = nn.Sequential(
+            nn.Linear(d_model, dim_feedforward), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim_feedforward, d_model)
+        )
+        self.dropout = nn.Dropout(dropout)
+        norm_class = nn.BatchNorm1d if norm == "batch" else nn.LayerNorm
+        self.norm_attention, self.norm_feedforward = norm_class(d_model), norm_class(d_model)
+
+    @staticmethod
+    def _normalize(norm: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        return norm(x.reshape(-1, x.shape[-1])).view_as(x)  # BatchNorm1d wants (rows, features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Shape: x (batch, tokens, d_model) -> (batch, tokens, d_model)."""
+        batch, tokens, width = x.shape
+        q, k, v = self.qkv(x).view(batch, tokens, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
+        attended = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(batch, tokens, width)
+        x = self._normalize(self.norm_attention, x + self.dropout(self.project(attended)))
+        return self._normalize(self.norm_feedforward, x + self.dropout(self.feedforward(x)))
 
 
 class PatchTransformerNetwork(nn.Module):
@@ -62,6 +114,8 @@ class PatchTransformerNetwork(nn.Module):
         Dropout before the output head.
     n_future : int, default=0
         Known-future exogenous features per forecast step.
+    norm : {"batch", "layer"}, default="batch"
+        Normalisation inside the encoder blocks (see :class:`EncoderLayer`).
     """
 
     def __init__(
@@ -79,6 +133,7 @@ class PatchTransformerNetwork(nn.Module):
         dropout: float = 0.2,
         head_dropout: float = 0.0,
         n_future: int = 0,
+        norm: str = "batch",
     ):
         super().__init__()
         self.n_targets, self.horizon = n_targets, horizon
@@ -88,11 +143,8 @@ class PatchTransformerNetwork(nn.Module):
         self.embed = nn.Linear(patch_length * channels, d_model)
         self.position = nn.Parameter(torch.empty(1, tokens, d_model).uniform_(-0.02, 0.02))
         self.dropout = nn.Dropout(dropout)
-        layer = nn.TransformerEncoderLayer(
-            d_model, num_heads, dim_feedforward, dropout, activation="gelu", batch_first=True, norm_first=True
-        )
-        self.encoder = nn.TransformerEncoder(
-            layer, num_layers, norm=nn.LayerNorm(d_model), enable_nested_tensor=False
+        self.encoder = nn.Sequential(
+            *(EncoderLayer(d_model, num_heads, dim_feedforward, dropout, norm) for _ in range(num_layers))
         )
         self.head_dropout = nn.Dropout(head_dropout)
         self.head = ForecastHead(tokens * d_model, horizon, 1, n_future, d_model)
