@@ -273,8 +273,13 @@ class ETSForecaster(_StatsmodelsForecaster):
 
         error, trend, damped, seasonal = spec
         return ETSModel(
-            col, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
-            seasonal_periods=m if seasonal else None, initialization_method="estimated",
+            col,
+            error=error,
+            trend=trend,
+            damped_trend=damped,
+            seasonal=seasonal,
+            seasonal_periods=m if seasonal else None,
+            initialization_method="estimated",
         )
 
     @staticmethod
@@ -402,8 +407,14 @@ class ARIMAForecaster(_StatsmodelsForecaster):
     """
 
     def __init__(
-        self, order=None, seasonal_order=None, seasonal_period=1, trend=None,
-        max_order=(3, 3, 1, 1), max_models=20, maxiter=50,
+        self,
+        order=None,
+        seasonal_order=None,
+        seasonal_period=1,
+        trend=None,
+        max_order=(3, 3, 1, 1),
+        max_models=20,
+        maxiter=50,
     ):
         self.order = order
         self.seasonal_order = seasonal_order
@@ -504,8 +515,13 @@ class ARIMAForecaster(_StatsmodelsForecaster):
         order, seasonal, trend = key
         kwargs = {"initialization": "approximate_diffuse"} if diffuse else {}
         return SARIMAX(
-            col, exog=exog, order=order, seasonal_order=seasonal, trend=trend,
-            simple_differencing=simple_differencing, **kwargs,
+            col,
+            exog=exog,
+            order=order,
+            seasonal_order=seasonal,
+            trend=trend,
+            simple_differencing=simple_differencing,
+            **kwargs,
         )
 
     def _search(self, col, exog, m, column, flags):
@@ -573,8 +589,13 @@ class ARIMAForecaster(_StatsmodelsForecaster):
         P1, Q1 = (P0, Q0) if fixed_seasonal else (0, 0)
         descend(
             ((1, 0, 0, 0), (-1, 0, 0, 0), (0, 1, 0, 0), (0, -1, 0, 0), (1, 1, 0, 0), (-1, -1, 0, 0)),
-            ((2, 2, P1, Q1, True), (0, 0, P1, Q1, True), (1, 0, P1, Q1, True), (0, 1, P1, Q1, True),
-             (0, 0, P1, Q1, False)),
+            (
+                (2, 2, P1, Q1, True),
+                (0, 0, P1, Q1, True),
+                (1, 0, P1, Q1, True),
+                (0, 1, P1, Q1, True),
+                (0, 0, P1, Q1, False),
+            ),
         )
         # phase 2: seasonal AR/MA orders around the best non-seasonal model (expensive fits)
         if seasonal and not fixed_seasonal and ranked():
@@ -608,7 +629,9 @@ class ARIMAForecaster(_StatsmodelsForecaster):
         exog = np.array(X, dtype=np.float64) if X.shape[1] > 0 else None
         for j, res in enumerate(self.models_):
             if res is not None:
-                with _quiet([]):  # Kalman filter over the new rows only, from the last state; parameters fixed
+                with _quiet(
+                    []
+                ):  # Kalman filter over the new rows only, from the last state; parameters fixed
                     self.models_[j] = res.extend(np.ascontiguousarray(y[:, j]), exog=exog)
 
 
@@ -743,8 +766,11 @@ class ThetaForecaster(_StatsmodelsForecaster):
             for value in values:
                 level = alpha * value + (1 - alpha) * level
             model = ThetaModel(
-                np.ascontiguousarray(self.y_train_[:, j]), period=old.period, deseasonalize=old.deseasonalize,
-                use_test=False, method=old.method,
+                np.ascontiguousarray(self.y_train_[:, j]),
+                period=old.period,
+                deseasonalize=old.deseasonalize,
+                use_test=False,
+                method=old.method,
             )
             self.models_[j] = ThetaModelResults(
                 float(res.params["b0"]), alpha, None, np.array([level]), seasonal, False, model

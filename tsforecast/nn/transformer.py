@@ -49,7 +49,9 @@ class EncoderLayer(nn.Module):
         BatchNorm over the token features, or LayerNorm.
     """
 
-    def __init__(self, d_model: int, num_heads: int, dim_feedforward: int, dropout: float, norm: str = "batch"):
+    def __init__(
+        self, d_model: int, num_heads: int, dim_feedforward: int, dropout: float, norm: str = "batch"
+    ):
         super().__init__()
         if norm not in ("batch", "layer"):
             raise ValueError(f"norm must be 'batch' or 'layer', got {norm!r}.")
@@ -57,7 +59,10 @@ class EncoderLayer(nn.Module):
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.project = nn.Linear(d_model, d_model)
         self.feedforward = nn.Sequential(
-            nn.Linear(d_model, dim_feedforward), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim_feedforward, d_model)
+            nn.Linear(d_model, dim_feedforward),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(dim_feedforward, d_model),
         )
         self.dropout = nn.Dropout(dropout)
         norm_class = nn.BatchNorm1d if norm == "batch" else nn.LayerNorm
