@@ -13,7 +13,7 @@ from torch import nn
 
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster
 from tsforecast.training import NonFiniteLossError, WindowSampler, train_module, validation_steps
-from tsforecast.training.loop import evaluate
+from tsforecast.training.loop import TrainingWarning, evaluate
 
 torch.set_num_threads(1)  # one thread: no OpenMP oversubscription on a shared machine
 
@@ -83,32 +83,62 @@ def test_validation_steps():
 
 
 class _ShiftedData:
-    """Training target +x, validation target -x: validation loss rises as training fits."""
+    """Training target +x, validation target ``val_sign`` * x: with a sign below 1 the validation
+    loss falls while the fit approaches it, then rises as training goes past it."""
 
-    def __init__(self, n=256):
+    def __init__(self, n=256, val_sign=-1.0):
         g = torch.Generator().manual_seed(0)
         self.x = torch.randn(n, 4, generator=g)
         self.n_train = self.n_val = n
+        self.val_sign = val_sign
 
     def batch(self, index, split):
         x = self.x[index]
-        target = x.sum(dim=1, keepdim=True) * (1.0 if split == "train" else -1.0)
+        target = x.sum(dim=1, keepdim=True) * (1.0 if split == "train" else self.val_sign)
         return (x,), target
 
 
 def test_early_stopping_restores_best_weights():
     torch.manual_seed(0)
     module = nn.Linear(4, 1)
-    data = _ShiftedData()
+    data = _ShiftedData(val_sign=0.6)
     history, best_epoch = train_module(
-        module, data, max_epochs=50, batch_size=32, learning_rate=0.05, patience=3,
+        module, data, max_epochs=50, batch_size=32, learning_rate=0.01, patience=3,
         generator=torch.Generator().manual_seed(0),
     )
     val = [h["val_loss"] for h in history]
-    assert len(history) == best_epoch + 3 < 50  # stopped after `patience` epochs without improvement
+    assert best_epoch > 0 and len(history) == best_epoch + 3 < 50  # stopped after `patience` epochs
     assert best_epoch == int(np.argmin(val)) + 1 and val[-1] > min(val)
     restored = evaluate(module, data, "val", nn.functional.mse_loss, 1024, torch.device("cpu"))
     assert restored == pytest.approx(min(val), rel=1e-6)
+
+
+def test_training_that_never_helps_keeps_the_initial_network():
+    torch.manual_seed(0)
+    module = nn.Linear(4, 1)
+    initial = {k: v.clone() for k, v in module.state_dict().items()}
+    with pytest.warns(TrainingWarning, match="initial weights are kept"):
+        history, best_epoch = train_module(
+            module, _ShiftedData(), max_epochs=50, batch_size=32, learning_rate=0.05, patience=3,
+            generator=torch.Generator().manual_seed(0),
+        )
+    assert best_epoch == 0 and len(history) == 3
+    for name, value in module.state_dict().items():
+        torch.testing.assert_close(value, initial[name])
+
+
+def test_a_loss_scale_weights_the_windows():
+    """``batch`` may return a third item: the loss compares pred * scale with target * scale."""
+
+    class Scaled(_ShiftedData):
+        def batch(self, index, split):
+            inputs, target = super().batch(index, split)
+            return inputs, target, torch.full_like(target, 3.0)
+
+    module = nn.Linear(4, 1)
+    plain = evaluate(module, _ShiftedData(), "val", nn.functional.mse_loss, 64, torch.device("cpu"))
+    scaled = evaluate(module, Scaled(), "val", nn.functional.mse_loss, 64, torch.device("cpu"))
+    assert scaled == pytest.approx(9.0 * plain, rel=1e-5)
 
 
 def test_no_early_stopping_keeps_last_weights():

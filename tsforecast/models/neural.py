@@ -322,6 +322,9 @@ class NeuralForecaster(BaseForecaster):
         self._min_scale = np.where(spread > 0, 1e-3 * spread, 1e-3 * np.abs(y).mean(axis=0)) + 1e-8
         self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": 1, "n_future": X.shape[1]}
         self._min_scale_t = torch.as_tensor(self._min_scale, dtype=torch.float32, device=self.device_)
+        self._spread_t = torch.as_tensor(
+            np.where(spread > 0, spread, self._min_scale), dtype=torch.float32, device=self.device_
+        )
         sampler = WindowSampler(
             y,
             self._scale_exog(X),
@@ -355,7 +358,7 @@ class NeuralForecaster(BaseForecaster):
                 verbose=bool(self.verbose),
                 steps_per_epoch=None if self.steps_per_epoch is None else int(self.steps_per_epoch),
             )
-        del self._min_scale_t
+        del self._min_scale_t, self._spread_t
         self.module_ = module.eval()
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
@@ -367,16 +370,21 @@ class NeuralForecaster(BaseForecaster):
     def _scale_exog(self, X: np.ndarray) -> np.ndarray:
         return (X - self._x_loc) / self._x_scale
 
-    def _training_batch(self, windows: Windows) -> tuple[tuple[torch.Tensor, torch.Tensor], torch.Tensor]:
-        """Network inputs and target of gathered training windows (normalised)."""
+    def _training_batch(self, windows: Windows) -> tuple:
+        """Network inputs, target and loss scale of gathered training windows (normalised)."""
         lookback = self.lookback_
         past, future = windows.values[:, :lookback], windows.values[:, lookback:]  # (B, L, 1), (B, H, 1)
-        if self.normalization is not None:
-            min_scale = self._min_scale_t[windows.series].view(-1, 1, 1)
-            past, loc, scale = instance_normalize(past, min_scale, self._center)
-            future = (future - loc) / scale
+        x_future = windows.exog[:, lookback:]
+        if self.normalization is None:
+            return (torch.cat([past, windows.exog[:, :lookback]], dim=-1), x_future), future
+        min_scale = self._min_scale_t[windows.series].view(-1, 1, 1)
+        past, loc, scale = instance_normalize(past, min_scale, self._center)
+        future = (future - loc) / scale
         x = torch.cat([past, windows.exog[:, :lookback]], dim=-1)  # (B, L, 1 + n_features)
-        return (x, windows.exog[:, lookback:]), future
+        # The loss is taken on each series' own standard scale, not the window's: in window units a
+        # quiet window's errors would weigh (its spread / the series' spread)^-2 times more than the
+        # same errors elsewhere, and training would chase the quiet windows that metrics barely see.
+        return (x, x_future), future, scale / self._spread_t[windows.series].view(-1, 1, 1)
 
     # -- prediction ---------------------------------------------------------------
 

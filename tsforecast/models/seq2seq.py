@@ -112,8 +112,8 @@ class Seq2SeqForecaster(NeuralForecaster):
 
     def _training_batch(self, windows: Windows):
         """Add the true future values as the decoder's teacher inputs."""
-        (x, x_future), target = super()._training_batch(windows)
-        return (x, x_future, target), target
+        (x, x_future), target, *scale = super()._training_batch(windows)
+        return (x, x_future, target), target, *scale
 
 
 document_parameters(Seq2SeqForecaster, extra=_SEQ2SEQ_PARAMETERS)

@@ -3,13 +3,14 @@
 ``windows``: the on-device window sampler; ``loop``: the training loop.
 """
 
-from tsforecast.training.loop import LOSSES, LR_SCHEDULES, NonFiniteLossError, train_module
+from tsforecast.training.loop import LOSSES, LR_SCHEDULES, NonFiniteLossError, TrainingWarning, train_module
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
 __all__ = [
     "LOSSES",
     "LR_SCHEDULES",
     "NonFiniteLossError",
+    "TrainingWarning",
     "WindowSampler",
     "Windows",
     "train_module",

@@ -13,18 +13,23 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+import warnings
 from typing import Any, Protocol
 
 import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
-__all__ = ["LOSSES", "LR_SCHEDULES", "NonFiniteLossError", "WindowData", "train_module"]
+__all__ = ["LOSSES", "LR_SCHEDULES", "NonFiniteLossError", "TrainingWarning", "WindowData", "train_module"]
 
 #: Training losses, by name (computed on the network's output scale).
 LOSSES = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
 #: Learning-rate schedules, by name (``None``: constant).
 LR_SCHEDULES = (None, "cosine", "plateau")
+
+
+class TrainingWarning(UserWarning):
+    """Training finished without improving on the network it started from."""
 
 
 class NonFiniteLossError(FloatingPointError, ValueError):
@@ -37,8 +42,14 @@ class WindowData(Protocol):
     n_train: int
     n_val: int
 
-    def batch(self, index: torch.Tensor, split: str) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
-        """Network inputs and target of the windows number ``index`` of a split."""
+    def batch(self, index: torch.Tensor, split: str) -> tuple:
+        """Network inputs and target of the windows number ``index`` of a split.
+
+        ``(inputs, target)``, or ``(inputs, target, scale)``: the loss is then
+        computed on ``pred * scale`` and ``target * scale`` (a tensor that
+        broadcasts against them), e.g. to map instance-normalised windows back
+        to a common scale.
+        """
 
 
 def _autocast(device: torch.device, enabled: bool):
@@ -64,6 +75,13 @@ def _non_finite(epoch: int, what: str, value: float, learning_rate: float) -> No
     )
 
 
+def _loss(loss_fn, pred: torch.Tensor, target: torch.Tensor, weight: list, **kwargs) -> torch.Tensor:
+    """``loss_fn`` on ``pred`` and ``target`` both multiplied by the batch's scale, when it has one."""
+    if weight:
+        pred, target = pred * weight[0], target * weight[0]
+    return loss_fn(pred, target, **kwargs)
+
+
 @torch.no_grad()
 def evaluate(module: nn.Module, data: WindowData, split: str, loss_fn, batch_size: int,
              device: torch.device, mixed_precision: bool = True) -> float:
@@ -75,10 +93,10 @@ def evaluate(module: nn.Module, data: WindowData, split: str, loss_fn, batch_siz
     count = 0
     for begin in range(0, n, batch_size):
         index = torch.arange(begin, min(n, begin + batch_size), device=device)
-        inputs, target = data.batch(index, split)
+        inputs, target, *weight = data.batch(index, split)
         with _autocast(device, mixed_precision):
             pred = module(*inputs)
-        total += loss_fn(pred.float(), target, reduction="sum")
+        total += _loss(loss_fn, pred.float(), target, weight, reduction="sum")
         count += target.numel()
     module.train(was_training)
     return total.item() / max(1, count)
@@ -132,7 +150,8 @@ early_stopping, patience, mixed_precision, compile, verbose
         without validation), ``lr`` and ``seconds``.
     best_epoch : int
         The epoch whose weights ``module`` holds at the end (the best
-        validation loss with early stopping, else the last).
+        validation loss with early stopping, 0 when no epoch improved on the
+        initial network, which then raises a :class:`TrainingWarning`; else the last).
 
     Raises
     ------
@@ -155,6 +174,11 @@ early_stopping, patience, mixed_precision, compile, verbose
     tqdm = _plain
     if verbose:
         from tqdm.auto import tqdm
+    if early_stopping and validate:
+        # training must beat the network it starts from (with a zero-initialised output layer and
+        # normalization="last" that is the repeat-last forecast): epoch 0 is a candidate too
+        best_loss = evaluate(module, data, "val", loss_fn, max(batch_size, 1024), device, mixed_precision)
+        best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
     bar = tqdm(range(1, max_epochs + 1), disable=not verbose, desc=type(module).__name__, unit="epoch")
     module.train()
     for epoch in bar:
@@ -167,10 +191,10 @@ early_stopping, patience, mixed_precision, compile, verbose
         total = torch.zeros((), device=device)
         for begin in range(0, len(order), batch_size):
             index = order[begin : begin + batch_size]
-            inputs, target = data.batch(index, "train")
+            inputs, target, *weight = data.batch(index, "train")
             with _autocast(device, mixed_precision):
                 pred = step_module(*inputs)
-            batch_loss = loss_fn(pred.float(), target)
+            batch_loss = _loss(loss_fn, pred.float(), target, weight)
             optimizer.zero_grad(set_to_none=True)
             batch_loss.backward()
             if gradient_clip:
@@ -207,6 +231,14 @@ early_stopping, patience, mixed_precision, compile, verbose
             if waited >= patience:
                 break
     bar.close()
+    if early_stopping and validate and best_epoch == 0:
+        warnings.warn(
+            f"No epoch of training improved the validation loss of the initial network ({best_loss:.4g}); "
+            "the initial weights are kept. Try a lower learning_rate, more data, or normalization='last' "
+            "for random-walk-like series (its initial forecast is the last value).",
+            TrainingWarning,
+            stacklevel=3,
+        )
     if best_state is not None:
         module.load_state_dict(best_state)
     module.eval()
