@@ -5,7 +5,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["ForecastHead"]
+__all__ = ["ForecastHead", "zeroed"]
+
+
+def zeroed(layer: nn.Linear) -> nn.Linear:
+    """``layer`` with its weights and bias set to zero (an output layer that starts silent)."""
+    nn.init.zeros_(layer.weight)
+    if layer.bias is not None:
+        nn.init.zeros_(layer.bias)
+    return layer
 
 
 class ForecastHead(nn.Module):
@@ -16,6 +24,11 @@ class ForecastHead(nn.Module):
     network adds to each step a term computed from the summary and that step's
     features, so a covariate known in advance moves exactly the step it
     belongs to.
+
+    The output layers start at zero: an untrained network forecasts zero in the
+    normalised space, i.e. the window's mean (``normalization="instance"``)
+    or its last value (``"last"``), and early stopping keeps that forecast
+    when no epoch of training beats it on validation.
 
     Parameters
     ----------
@@ -34,10 +47,10 @@ class ForecastHead(nn.Module):
     def __init__(self, width: int, horizon: int, n_targets: int, n_future: int = 0, hidden_size: int = 64):
         super().__init__()
         self.horizon, self.n_targets, self.n_future = horizon, n_targets, n_future
-        self.linear = nn.Linear(width, horizon * n_targets)
+        self.linear = zeroed(nn.Linear(width, horizon * n_targets))
         if n_future > 0:
             self.future = nn.Sequential(
-                nn.Linear(width + n_future, hidden_size), nn.ReLU(), nn.Linear(hidden_size, n_targets)
+                nn.Linear(width + n_future, hidden_size), nn.ReLU(), zeroed(nn.Linear(hidden_size, n_targets))
             )
 
     def forward(self, summary: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:

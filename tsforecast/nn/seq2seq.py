@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from tsforecast.nn.heads import zeroed
 from tsforecast.nn.rnn import CELLS
 
 __all__ = ["Seq2SeqNetwork", "ATTENTIONS"]
@@ -96,7 +97,7 @@ class Seq2SeqNetwork(nn.Module):
         self.attention = _Attention(attention, hidden_size)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Sequential(
-            nn.Linear(2 * hidden_size, hidden_size), nn.Tanh(), nn.Linear(hidden_size, n_targets)
+            nn.Linear(2 * hidden_size, hidden_size), nn.Tanh(), zeroed(nn.Linear(hidden_size, n_targets))
         )
 
     def forward(
