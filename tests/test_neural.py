@@ -91,6 +91,17 @@ def test_last_value_normalization(cls):
     np.testing.assert_allclose(instance_denormalize(normalised, loc, scale)[0, :, 0].numpy(), Y)
 
 
+@pytest.mark.parametrize("normalization", ["instance", "last"])
+def test_untrained_network_forecasts_the_window_mean_or_last_value(cls, normalization):
+    """Output layers start at zero: before training moves them, the forecast is the window's mean
+    ("instance") or its last value ("last"), the starting point early stopping falls back to."""
+    model = cls(**{**CHEAP, "max_epochs": 1}, learning_rate=1e-30, normalization=normalization)
+    pred = model.fit(None, Y).predict(_no_x(4))
+    window = Y[-model.lookback_:]
+    expected = window[-1] if normalization == "last" else window.mean()
+    np.testing.assert_allclose(pred, expected, atol=1e-5)
+
+
 def test_update_moves_the_origin_without_retraining(cls):
     model = cls(**CHEAP).fit(None, Y[:200])
     weights = {k: v.clone() for k, v in model.module_.state_dict().items()}
