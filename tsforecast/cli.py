@@ -28,6 +28,12 @@ class CLIError(Exception):
     """A problem with the user's input: reported in one line, exit code 2."""
 
 
+def _markdown(table: pd.DataFrame) -> str:
+    """A markdown table with 3 decimals; counts stay integers (tabulate would print 10.000)."""
+    counts = table.select_dtypes("integer").columns
+    return table.astype(dict.fromkeys(counts, str)).to_markdown(floatfmt=".3f")
+
+
 def _neural(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
     def build(horizon: int, seasonal_period: int, quick: bool):
         import tsforecast
@@ -189,7 +195,7 @@ def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
     out.mkdir(parents=True, exist_ok=True)
     board = result.summary().rename(columns={"fit_seconds": "fit s", "predict_seconds": "predict s"})
     board.to_csv(out / f"{stem}_leaderboard.csv")
-    (out / f"{stem}_leaderboard.md").write_text(board.to_markdown(floatfmt=".3f") + "\n")
+    (out / f"{stem}_leaderboard.md").write_text(_markdown(board) + "\n")
     result.predictions.to_csv(out / f"{stem}_predictions.csv", index=False)
     target = y.columns[0] if isinstance(y, pd.DataFrame) else None
     best = list(board.index[:3])
@@ -200,7 +206,7 @@ def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
     figure.set_size_inches(11, 6)
     figure.savefig(out / f"{stem}_backtest.png", dpi=110, bbox_inches="tight")
     print()
-    print(board.to_markdown(floatfmt=".3f"))
+    print(_markdown(board))
     print(f"\nwrote {stem}_leaderboard.csv/.md, {stem}_predictions.csv and {stem}_backtest.png to {out}/")
     return board
 
