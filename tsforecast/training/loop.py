@@ -75,6 +75,11 @@ def _non_finite(epoch: int, what: str, value: float, learning_rate: float) -> No
     )
 
 
+def _snapshot(module: nn.Module) -> dict[str, torch.Tensor]:
+    """A detached copy of the module's weights (and buffers), to restore later."""
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
 def _loss(loss_fn, pred: torch.Tensor, target: torch.Tensor, weight: list, **kwargs) -> torch.Tensor:
     """``loss_fn`` on ``pred`` and ``target`` both multiplied by the batch's scale, when it has one."""
     if weight:
@@ -174,11 +179,13 @@ early_stopping, patience, mixed_precision, compile, verbose
     tqdm = _plain
     if verbose:
         from tqdm.auto import tqdm
+    def validation_loss() -> float:
+        return evaluate(step_module, data, "val", loss_fn, max(batch_size, 1024), device, mixed_precision)
+
     if early_stopping and validate:
         # training must beat the network it starts from (with a zero-initialised output layer and
         # normalization="last" that is the repeat-last forecast): epoch 0 is a candidate too
-        best_loss = evaluate(module, data, "val", loss_fn, max(batch_size, 1024), device, mixed_precision)
-        best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        best_loss, best_state = validation_loss(), _snapshot(module)
     bar = tqdm(range(1, max_epochs + 1), disable=not verbose, desc=type(module).__name__, unit="epoch")
     module.train()
     for epoch in bar:
@@ -206,9 +213,7 @@ early_stopping, patience, mixed_precision, compile, verbose
             raise _non_finite(epoch, "training", train_loss, learning_rate)
         val_loss = math.nan
         if validate:
-            val_loss = evaluate(
-                step_module, data, "val", loss_fn, max(batch_size, 1024), device, mixed_precision
-            )
+            val_loss = validation_loss()
             if not math.isfinite(val_loss):
                 raise _non_finite(epoch, "validation", val_loss, learning_rate)
         if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
@@ -225,7 +230,7 @@ early_stopping, patience, mixed_precision, compile, verbose
             continue
         if val_loss < best_loss:
             best_loss, best_epoch, waited = val_loss, epoch, 0
-            best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+            best_state = _snapshot(module)
         else:
             waited += 1
             if waited >= patience:
