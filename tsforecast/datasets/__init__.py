@@ -64,6 +64,33 @@ def _read_remote(
     return _index_by_date(pd.read_csv(path), date_format)
 
 
+#: The Parameters, Returns and Raises sections shared by every downloaded data set's loader.
+_REMOTE_SECTIONS = """Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Cache folder; see :func:`get_data_home`.
+    download_if_missing : bool, default=True
+        If False, raise ``FileNotFoundError`` instead of downloading a file
+        that is not cached.
+
+    Returns
+    -------
+    frame : DataFrame
+        Indexed by a DatetimeIndex named ``date``.
+
+    Raises
+    ------
+    DatasetDownloadError
+        If the download fails or the file fails its sha256 check; the message
+        gives the exact path to copy the file to for offline use."""
+
+
+def _remote_loader(loader):
+    """Fill the ``{remote_sections}`` placeholder of a downloaded data set's loader docstring."""
+    loader.__doc__ = loader.__doc__.replace("{remote_sections}", _REMOTE_SECTIONS)
+    return loader
+
+
 def load_etth1() -> pd.DataFrame:
     """Electricity Transformer Temperature, station 1, hourly (ETTh1).
 
@@ -189,6 +216,7 @@ def load_stocks_monthly() -> pd.DataFrame:
     return wide[["MSFT", "AMZN", "IBM", "GOOG", "AAPL"]]
 
 
+@_remote_loader
 def load_ettm1(
     data_home: str | os.PathLike[str] | None = None, download_if_missing: bool = True
 ) -> pd.DataFrame:
@@ -203,24 +231,7 @@ def load_ettm1(
     AAAI 2021, via the Time-Series-Library mirror on Hugging Face.
     Licence: CC BY-ND 4.0 (used unmodified, with attribution).
 
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Cache folder; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        If False, raise ``FileNotFoundError`` instead of downloading a file
-        that is not cached.
-
-    Returns
-    -------
-    frame : DataFrame
-        Indexed by a DatetimeIndex named ``date``.
-
-    Raises
-    ------
-    DatasetDownloadError
-        If the download fails or the file fails its sha256 check; the message
-        gives the exact path to copy the file to for offline use.
+    {remote_sections}
 
     Examples
     --------
@@ -231,6 +242,7 @@ def load_ettm1(
     return _read_remote("ettm1", data_home, download_if_missing)
 
 
+@_remote_loader
 def load_ettm2(
     data_home: str | os.PathLike[str] | None = None, download_if_missing: bool = True
 ) -> pd.DataFrame:
@@ -243,24 +255,7 @@ def load_ettm2(
     Time-Series-Library mirror on Hugging Face. Licence: CC BY-ND 4.0 (used
     unmodified, with attribution).
 
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Cache folder; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        If False, raise ``FileNotFoundError`` instead of downloading a file
-        that is not cached.
-
-    Returns
-    -------
-    frame : DataFrame
-        Indexed by a DatetimeIndex named ``date``.
-
-    Raises
-    ------
-    DatasetDownloadError
-        If the download fails or the file fails its sha256 check; the message
-        gives the exact path to copy the file to for offline use.
+    {remote_sections}
 
     Examples
     --------
@@ -271,6 +266,7 @@ def load_ettm2(
     return _read_remote("ettm2", data_home, download_if_missing)
 
 
+@_remote_loader
 def load_weather_jena(
     data_home: str | os.PathLike[str] | None = None, download_if_missing: bool = True
 ) -> pd.DataFrame:
@@ -286,24 +282,7 @@ def load_weather_jena(
     Time-Series-Library mirror on Hugging Face. Licence: not stated by the
     mirror; check the institute's terms before redistributing the data.
 
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Cache folder; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        If False, raise ``FileNotFoundError`` instead of downloading a file
-        that is not cached.
-
-    Returns
-    -------
-    frame : DataFrame
-        Indexed by a DatetimeIndex named ``date``.
-
-    Raises
-    ------
-    DatasetDownloadError
-        If the download fails or the file fails its sha256 check; the message
-        gives the exact path to copy the file to for offline use.
+    {remote_sections}
 
     Examples
     --------
@@ -314,6 +293,7 @@ def load_weather_jena(
     return _read_remote("weather", data_home, download_if_missing)
 
 
+@_remote_loader
 def load_electricity(
     data_home: str | os.PathLike[str] | None = None, download_if_missing: bool = True
 ) -> pd.DataFrame:
@@ -329,24 +309,7 @@ def load_electricity(
     (Trindade, 2015), in the Autoformer layout, via the Time-Series-Library
     mirror on Hugging Face. Licence: CC BY 4.0.
 
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Cache folder; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        If False, raise ``FileNotFoundError`` instead of downloading a file
-        that is not cached.
-
-    Returns
-    -------
-    frame : DataFrame
-        Indexed by a DatetimeIndex named ``date``.
-
-    Raises
-    ------
-    DatasetDownloadError
-        If the download fails or the file fails its sha256 check; the message
-        gives the exact path to copy the file to for offline use.
+    {remote_sections}
 
     Examples
     --------
@@ -357,6 +320,7 @@ def load_electricity(
     return _read_remote("electricity", data_home, download_if_missing)
 
 
+@_remote_loader
 def load_traffic(
     data_home: str | os.PathLike[str] | None = None, download_if_missing: bool = True
 ) -> pd.DataFrame:
@@ -372,24 +336,7 @@ def load_traffic(
     layout, via the Time-Series-Library mirror on Hugging Face. Licence: not
     stated by the mirror.
 
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Cache folder; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        If False, raise ``FileNotFoundError`` instead of downloading a file
-        that is not cached.
-
-    Returns
-    -------
-    frame : DataFrame
-        Indexed by a DatetimeIndex named ``date``.
-
-    Raises
-    ------
-    DatasetDownloadError
-        If the download fails or the file fails its sha256 check; the message
-        gives the exact path to copy the file to for offline use.
+    {remote_sections}
 
     Examples
     --------
@@ -400,6 +347,7 @@ def load_traffic(
     return _read_remote("traffic", data_home, download_if_missing)
 
 
+@_remote_loader
 def load_exchange_rate(
     data_home: str | os.PathLike[str] | None = None, download_if_missing: bool = True
 ) -> pd.DataFrame:
@@ -419,24 +367,7 @@ def load_exchange_rate(
     Deep Neural Networks" (LSTNet), SIGIR 2018, in the Autoformer layout, via
     the Time-Series-Library mirror on Hugging Face. Licence: not stated.
 
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        Cache folder; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        If False, raise ``FileNotFoundError`` instead of downloading a file
-        that is not cached.
-
-    Returns
-    -------
-    frame : DataFrame
-        Indexed by a DatetimeIndex named ``date``.
-
-    Raises
-    ------
-    DatasetDownloadError
-        If the download fails or the file fails its sha256 check; the message
-        gives the exact path to copy the file to for offline use.
+    {remote_sections}
 
     Examples
     --------
