@@ -19,28 +19,14 @@ def csv_file(tmp_path_factory):
     return path
 
 
+def _on_csv(csv_file, command: str, *options: str) -> list[str]:
+    """``command`` on the test CSV with its time column and OT as the target, then ``options``."""
+    return [command, "--data", str(csv_file), "--time-col", "date", "--target", "OT", *options]
+
+
 def test_backtest_writes_leaderboard_predictions_and_plot(csv_file, tmp_path, capsys):
-    code = main(
-        [
-            "backtest",
-            "--data",
-            str(csv_file),
-            "--time-col",
-            "date",
-            "--target",
-            "OT",
-            "--features",
-            "HUFL",
-            "--models",
-            "naive,snaive,theta",
-            "--horizon",
-            "12",
-            "--folds",
-            "3",
-            "--out",
-            str(tmp_path),
-        ]
-    )
+    options = ["--features", "HUFL", "--models", "naive,snaive,theta", "--horizon", "12", "--folds", "3"]
+    code = main(_on_csv(csv_file, "backtest", *options, "--out", str(tmp_path)))
     assert code == 0
     board = pd.read_csv(tmp_path / "backtest_leaderboard.csv", index_col=0)
     assert set(board.index) == {"naive", "snaive", "theta"} and board["mase"].notna().all()
@@ -51,26 +37,8 @@ def test_backtest_writes_leaderboard_predictions_and_plot(csv_file, tmp_path, ca
 
 
 def test_forecast_writes_the_future(csv_file, tmp_path):
-    assert (
-        main(
-            [
-                "forecast",
-                "--data",
-                str(csv_file),
-                "--time-col",
-                "date",
-                "--target",
-                "OT",
-                "--model",
-                "snaive",
-                "--horizon",
-                "30",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    code = main(_on_csv(csv_file, "forecast", "--model", "snaive", "--horizon", "30", "--out", str(tmp_path)))
+    assert code == 0
     out = pd.read_csv(tmp_path / "forecast.csv", index_col=0, parse_dates=True)
     assert len(out) == 30 and out.index[0] == pd.Timestamp("2016-07-26 00:00")
     assert (tmp_path / "forecast.png").exists()
