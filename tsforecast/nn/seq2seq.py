@@ -27,14 +27,21 @@ class _Attention(nn.Module):
             self.key = nn.Linear(hidden_size, hidden_size)
             self.energy = nn.Linear(hidden_size, 1, bias=False)
 
-    def forward(self, query: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
-        """Shape: query (batch, hidden), memory (batch, lookback, hidden) -> context (batch, hidden)."""
+    def keys(self, memory: torch.Tensor) -> torch.Tensor:
+        """The memory's projection, the same at every decoder step: compute it once per window.
+
+        Shape: memory (batch, lookback, hidden) -> (batch, lookback, hidden).
+        """
+        return self.weight(memory) if self.kind == "luong" else self.key(memory)
+
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
+        """Shape: query (batch, hidden), keys and memory (batch, lookback, hidden) -> context (batch, hidden)."""
         if self.kind == "luong":
-            scores = torch.einsum("bh,blh->bl", query, self.weight(memory))
+            scores = torch.matmul(keys, query.unsqueeze(-1)).squeeze(-1)
         else:
-            scores = self.energy(torch.tanh(self.key(memory) + self.query(query)[:, None])).squeeze(-1)
+            scores = self.energy(torch.tanh(keys + self.query(query)[:, None])).squeeze(-1)
         weights = torch.softmax(scores, dim=-1)  # (batch, lookback)
-        return torch.einsum("bl,blh->bh", weights, memory)
+        return torch.matmul(weights.unsqueeze(1), memory).squeeze(1)
 
 
 class Seq2SeqNetwork(nn.Module):
@@ -110,6 +117,9 @@ class Seq2SeqNetwork(nn.Module):
         the true values, used only in training mode with ``teacher_forcing > 0``.
         """
         memory, state = self.encoder(x)  # memory (batch, lookback, hidden)
+        # the RNN returns a time-major view: make it batch-major once, as every decoder step reads it so
+        memory = memory.contiguous()
+        keys = self.attention.keys(memory)
         previous = x[:, -1, : self.n_targets]  # (batch, n_targets): the last observed values
         force = self.training and y_teacher is not None and self.teacher_forcing > 0
         steps = []
@@ -119,12 +129,12 @@ class Seq2SeqNetwork(nn.Module):
                 parts.append(x_future[:, t])
             if self.attention_kind == "bahdanau":
                 top = (state[0] if isinstance(state, tuple) else state)[-1]  # (batch, hidden)
-                context = self.attention(top, memory)
+                context = self.attention(top, keys, memory)
                 parts.append(context)
             out, state = self.decoder(torch.cat(parts, dim=-1).unsqueeze(1), state)  # (batch, 1, hidden)
             out = out[:, 0]
             if self.attention_kind == "luong":
-                context = self.attention(out, memory)
+                context = self.attention(out, keys, memory)
             value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
             steps.append(value)
             if force:
