@@ -35,7 +35,7 @@ class _Attention(nn.Module):
         return self.weight(memory) if self.kind == "luong" else self.key(memory)
 
     def forward(self, query: torch.Tensor, keys: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
-        """Shape: query (batch, hidden), keys and memory (batch, lookback, hidden) -> context (batch, hidden)."""
+        """Shape: query (batch, hidden), keys and memory (batch, lookback, hidden) -> (batch, hidden)."""
         if self.kind == "luong":
             scores = torch.matmul(keys, query.unsqueeze(-1)).squeeze(-1)
         else:
