@@ -22,7 +22,9 @@ Protocol (PatchTST / DLinear / Time-Series-Library, see ``../shared/data/README.
   batches. The papers train 100 epochs on a GPU. Times are wall seconds
   of ``fit`` on this machine.
 
-Run: ``python benchmarks/long_horizon.py [--quick] [--datasets ETTh1,...] [--models ...] [--data-dir DIR]``.
+Run: ``python benchmarks/long_horizon.py [--quick] [--datasets ETTh1,...] [--models ...] [--seeds 0,1,2]
+[--data-dir DIR]``. With several seeds, MSE is their mean and "MSE sd" their standard deviation; "vs
+repeat last" is the MSE ratio to repeat-last.
 Exchange is not shipped with tsforecast (licence not stated): it is read from ``--data-dir``
 (``../shared/data`` when it exists), else downloaded once by ``datasets.load_exchange_rate()``.
 """
