@@ -102,7 +102,7 @@ def compare(frame: pd.DataFrame, horizon: int, lookback: int) -> list[dict]:
         if label == "reversion rho":
             chosen_by["test (oracle)"] = min(options, key=lambda f: squared(f, test_x, test_y).mean())
         for rule, forecast in chosen_by.items():
-            err_test = squared(forecast, test_x, test_y)
+            val_mse, err_test = squared(forecast, val_x, val_y).mean(), squared(forecast, test_x, test_y)
             interval = "n/a"
             if n_test >= 5 * horizon:  # fewer blocks than that: the draws are near copies of the test set
                 low, high = block_bootstrap_ratio(err_test, base_test, n_test, horizon)
@@ -112,9 +112,9 @@ def compare(frame: pd.DataFrame, horizon: int, lookback: int) -> list[dict]:
                     "H": horizon,
                     "L": lookback,
                     "forecaster": label if len(options) == 1 else f"{label}, chosen on {rule}",
-                    "val MSE": squared(forecast, val_x, val_y).mean(),
+                    "val MSE": val_mse,
                     "test MSE": err_test.mean(),
-                    "val / repeat": squared(forecast, val_x, val_y).mean() / base_val.mean(),
+                    "val / repeat": val_mse / base_val.mean(),
                     "test / repeat": err_test.mean() / base_test.mean(),
                     "95% CI": interval,
                 }

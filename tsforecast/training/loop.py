@@ -179,6 +179,7 @@ early_stopping, patience, mixed_precision, compile, verbose
     tqdm = _plain
     if verbose:
         from tqdm.auto import tqdm
+
     def validation_loss() -> float:
         return evaluate(step_module, data, "val", loss_fn, max(batch_size, 1024), device, mixed_precision)
 
