@@ -181,6 +181,26 @@ def test_bidirectional(cls):
     assert model.module_.head.linear.in_features == 2 * 16 and np.isfinite(model.forecast(5)).all()
 
 
+@pytest.mark.parametrize("attention", ["luong", "bahdanau"])
+def test_seq2seq_attention_copies_a_pattern_seen_only_in_its_window(attention):
+    """Every 120 steps a fresh random pattern of period 10 starts repeating: no weights can memorise
+    it, so each decoder step must find its phase in the input window and copy the value there."""
+    rng = np.random.default_rng(0)
+    period, segment, n = 10, 120, 1200
+    y = np.concatenate([np.tile(rng.normal(size=period), segment // period) for _ in range(11)])
+    y += 0.05 * rng.normal(size=len(y))
+    model = Seq2SeqForecaster(lookback=3 * period, horizon=period, hidden_size=16, max_epochs=15,
+                              learning_rate=5e-3, attention=attention, random_state=0).fit(None, y[:n])
+    origins = np.arange(n, len(y) - period + 1)
+    inside = (origins % segment >= 3 * period) & (origins % segment <= segment - period)
+    origins = origins[inside]  # window and horizon within one pattern's segment
+    truth = y[origins[:, None] + np.arange(period)]
+    mse = np.mean((model.predict_origins(origins, period, y=y)[:, :, 0] - truth) ** 2)
+    window_mean = y[origins[:, None] - 3 * period + np.arange(3 * period)].mean(axis=1, keepdims=True)
+    # without position-aware attention reading the raw inputs this ratio was 0.90 (Luong), 0.96 (Bahdanau)
+    assert mse < 0.25 * np.mean((window_mean - truth) ** 2)
+
+
 # -- accuracy on real data (slow) -------------------------------------------------------------
 
 

@@ -100,6 +100,7 @@ class Seq2SeqForecaster(NeuralForecaster):
         return Seq2SeqNetwork(
             self.cell,
             n_inputs=n_inputs,
+            lookback=self.lookback_,
             n_targets=n_targets,
             horizon=int(self.horizon),
             hidden_size=int(self.hidden_size),

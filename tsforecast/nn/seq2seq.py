@@ -34,14 +34,18 @@ class _Attention(nn.Module):
         """
         return self.weight(memory) if self.kind == "luong" else self.key(memory)
 
-    def forward(self, query: torch.Tensor, keys: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
-        """Shape: query (batch, hidden), keys and memory (batch, lookback, hidden) -> (batch, hidden)."""
+    def forward(self, query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+        """Weighted sum of ``values`` over the look-back.
+
+        Shape: query (batch, hidden), keys (batch, lookback, hidden),
+        values (batch, lookback, d) -> (batch, d).
+        """
         if self.kind == "luong":
             scores = torch.matmul(keys, query.unsqueeze(-1)).squeeze(-1)
         else:
             scores = self.energy(torch.tanh(keys + self.query(query)[:, None])).squeeze(-1)
         weights = torch.softmax(scores, dim=-1)  # (batch, lookback)
-        return torch.matmul(weights.unsqueeze(1), memory).squeeze(1)
+        return torch.matmul(weights.unsqueeze(1), values).squeeze(1)
 
 
 class Seq2SeqNetwork(nn.Module):
@@ -54,12 +58,21 @@ class Seq2SeqNetwork(nn.Module):
     the encoder states gives each step a context: Luong's is computed from the
     new decoder state, Bahdanau's from the previous one and fed to the decoder.
 
+    Attention is position-aware: every input step's key gets a learned position
+    vector and every horizon step's query a learned step vector, so a step can
+    learn where to look (the same hour a day earlier, say) rather than having to
+    infer it from the recurrent states, which carry little sense of position.
+    What it reads there is the encoder state and the raw input values beside it,
+    so copying a past value (a learned seasonal naive) is one linear map away.
+
     Parameters
     ----------
     cell : {"lstm", "gru"}
         The recurrent cell of encoder and decoder.
     n_inputs : int
         Features per input step: ``n_targets`` values first, then past exogenous features.
+    lookback : int
+        Input steps per window; each has a learned position vector added to its attention key.
     n_targets : int
         Values forecast per step.
     horizon : int
@@ -83,6 +96,7 @@ class Seq2SeqNetwork(nn.Module):
         self,
         cell: str,
         n_inputs: int,
+        lookback: int,
         n_targets: int,
         horizon: int,
         hidden_size: int = 64,
@@ -97,14 +111,21 @@ class Seq2SeqNetwork(nn.Module):
         self.attention_kind, self.teacher_forcing = attention, teacher_forcing
         between = dropout if num_layers > 1 else 0.0
         self.encoder = CELLS[cell](n_inputs, hidden_size, num_layers, batch_first=True, dropout=between)
-        extra = hidden_size if attention == "bahdanau" else 0
+        # the context read by attention: the encoder states and the raw inputs beside them
+        context_size = hidden_size + n_inputs
+        extra = context_size if attention == "bahdanau" else 0
         self.decoder = CELLS[cell](
             n_targets + n_future + extra, hidden_size, num_layers, batch_first=True, dropout=between
         )
         self.attention = _Attention(attention, hidden_size)
+        # small random, not zero: with both at zero their product's gradient would be zero too
+        self.position = nn.Parameter(0.1 * torch.randn(lookback, hidden_size))
+        self.step = nn.Parameter(0.1 * torch.randn(horizon, hidden_size))
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Sequential(
-            nn.Linear(2 * hidden_size, hidden_size), nn.Tanh(), zeroed(nn.Linear(hidden_size, n_targets))
+            nn.Linear(hidden_size + context_size, hidden_size),
+            nn.Tanh(),
+            zeroed(nn.Linear(hidden_size, n_targets)),
         )
 
     def forward(
@@ -119,7 +140,8 @@ class Seq2SeqNetwork(nn.Module):
         memory, state = self.encoder(x)  # memory (batch, lookback, hidden)
         # the RNN returns a time-major view: make it batch-major once, as every decoder step reads it so
         memory = memory.contiguous()
-        keys = self.attention.keys(memory)
+        keys = self.attention.keys(memory) + self.position
+        values = torch.cat([memory, x], dim=-1)  # (batch, lookback, hidden + n_inputs)
         previous = x[:, -1, : self.n_targets]  # (batch, n_targets): the last observed values
         force = self.training and y_teacher is not None and self.teacher_forcing > 0
         steps = []
@@ -129,12 +151,12 @@ class Seq2SeqNetwork(nn.Module):
                 parts.append(x_future[:, t])
             if self.attention_kind == "bahdanau":
                 top = (state[0] if isinstance(state, tuple) else state)[-1]  # (batch, hidden)
-                context = self.attention(top, keys, memory)
+                context = self.attention(top + self.step[t], keys, values)
                 parts.append(context)
             out, state = self.decoder(torch.cat(parts, dim=-1).unsqueeze(1), state)  # (batch, 1, hidden)
             out = out[:, 0]
             if self.attention_kind == "luong":
-                context = self.attention(out, keys, memory)
+                context = self.attention(out + self.step[t], keys, values)
             value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
             steps.append(value)
             if force:
