@@ -30,7 +30,10 @@ class Seq2SeqForecaster(NeuralForecaster):
     each step it is fed the previous value (during training the true one with
     probability ``teacher_forcing``, else its own forecast) and that step's
     known-future exogenous features, and attends over the encoder states
-    (Luong or Bahdanau attention) before emitting the value.
+    (Luong or Bahdanau attention) before emitting the value. The attention is
+    position-aware (learned vectors for each input position and each horizon
+    step) and reads the raw input values beside the encoder states, so a step
+    can learn to copy the value one season earlier.
 
     Parameters
     ----------
