@@ -96,7 +96,7 @@ def split(name: str, n: int) -> tuple[int, int, int]:
 
 
 def models(lookback: int, horizon: int, epochs: int, seed: int, names: list[str], patch: tuple[int, int],
-           quick: bool = False, normalization: str = "instance"):
+           quick: bool = False, normalization: str = "instance", teacher_forcing: float | None = None):
     common = {
         "lookback": lookback,
         "horizon": horizon,
@@ -107,6 +107,7 @@ def models(lookback: int, horizon: int, epochs: int, seed: int, names: list[str]
         "batch_size": 128,
         "normalization": normalization,
     }
+    seq2seq = {} if teacher_forcing is None else {"teacher_forcing": teacher_forcing}
     stepping = {**common, "steps_per_epoch": CPU_STEPS, "max_epochs": min(epochs, CPU_EPOCHS)}
     if quick:
         common["steps_per_epoch"] = stepping["steps_per_epoch"] = QUICK_STEPS
@@ -123,7 +124,7 @@ def models(lookback: int, horizon: int, epochs: int, seed: int, names: list[str]
             **common,
         ),
         "TCN": lambda: tsf.TCNForecaster(hidden_size=32, **stepping),
-        "Seq2Seq": lambda: tsf.Seq2SeqForecaster(hidden_size=32, **stepping),
+        "Seq2Seq": lambda: tsf.Seq2SeqForecaster(hidden_size=32, **stepping, **seq2seq),
         "LSTM": lambda: tsf.LSTMForecaster(hidden_size=64, **stepping),
         "GRU": lambda: tsf.GRUForecaster(hidden_size=64, **stepping),
     }
@@ -176,7 +177,8 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
     normalization = NORMALIZATION.get(name, "instance")
 
     def build(seed: int) -> dict:
-        return models(lookback, horizon, args.epochs, seed, args.models, patch, args.quick, normalization)
+        return models(lookback, horizon, args.epochs, seed, args.models, patch, args.quick, normalization,
+                      args.teacher_forcing)
 
     for model_name in build(args.seeds[0]):
         preds, seconds = [], []
@@ -203,6 +205,12 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--seeds", default="0", help="comma-separated random_state values; scores are averaged over them"
     )
+    parser.add_argument(
+        "--teacher-forcing",
+        type=float,
+        default=None,
+        help="Seq2Seq's teacher_forcing (default: the estimator's default)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument(
@@ -219,7 +227,8 @@ def main(argv=None) -> None:
     device = "cuda: " + torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
     print(
         f"# Long-horizon benchmark ({device}, {args.threads} threads, {args.epochs} epochs max, "
-        f"seeds {args.seeds}{', QUICK' if args.quick else ''})",
+        f"seeds {args.seeds}{', QUICK' if args.quick else ''}"
+        f"{'' if args.teacher_forcing is None else f', Seq2Seq teacher_forcing {args.teacher_forcing}'})",
         flush=True,
     )
     rows = []
