@@ -23,8 +23,8 @@ Protocol (PatchTST / DLinear / Time-Series-Library, see ``../shared/data/README.
   of ``fit`` on this machine.
 
 Run: ``python benchmarks/long_horizon.py [--quick] [--datasets ETTh1,...] [--models ...] [--seeds 0,1,2]
-[--data-dir DIR]``. With several seeds, MSE is their mean and "MSE sd" their standard deviation; "vs
-repeat last" is the MSE ratio to repeat-last.
+[--teacher-forcing F] [--data-dir DIR]``. With several seeds, MSE is their mean and "MSE sd" their
+standard deviation; "vs repeat last" is the MSE ratio to repeat-last.
 Exchange is not shipped with tsforecast (licence not stated): it is read from ``--data-dir``
 (``../shared/data`` when it exists), else downloaded once by ``datasets.load_exchange_rate()``.
 """
