@@ -201,6 +201,31 @@ def test_seq2seq_attention_copies_a_pattern_seen_only_in_its_window(attention):
     assert mse < 0.25 * np.mean((window_mean - truth) ** 2)
 
 
+def test_seq2seq_teacher_forcing_decays_to_free_running():
+    """Scheduled sampling: fed the truth at the start of training, its own forecasts from half-way,
+    which is how it runs at inference."""
+    from tsforecast.nn.seq2seq import Seq2SeqNetwork
+
+    torch.manual_seed(0)
+    net = Seq2SeqNetwork("gru", n_inputs=1, lookback=12, n_targets=1, horizon=6, hidden_size=8,
+                         teacher_forcing=1.0)
+    with torch.no_grad():
+        net.output[-1].weight.normal_()  # the zero-initialised output layer would hide its inputs
+    x, truth = torch.randn(4, 12, 1), torch.randn(4, 6, 1)
+    free_running = net.eval()(x)
+    net.train()
+    for fraction, forced in [(0.0, True), (0.25, True), (0.5, False), (0.9, False)]:
+        net.set_training_progress(fraction)
+        assert net.teacher_ratio == pytest.approx(max(0.0, 1.0 - 2 * fraction))
+        with torch.no_grad():
+            out = net(x, None, truth)
+        assert torch.allclose(out, free_running) != forced
+    net.set_training_progress(0.0)
+    with torch.no_grad():  # ratio 1: every step after the first reads the true previous value
+        changed = net(x, None, truth + 1.0) - net(x, None, truth)
+    assert torch.all(changed[:, 0] == 0) and torch.all(changed[:, 1:].abs() > 0)
+
+
 # -- accuracy on real data (slow) -------------------------------------------------------------
 
 

@@ -151,6 +151,18 @@ def test_no_early_stopping_keeps_last_weights():
     assert len(history) == 4 and best_epoch == 4
 
 
+def test_the_loop_tells_the_module_its_progress_before_every_epoch():
+    class Recording(nn.Linear):
+        def set_training_progress(self, fraction):
+            self.seen.append((fraction, self.training))
+
+    module = Recording(4, 1)
+    module.seen = []
+    train_module(module, _ShiftedData(), max_epochs=4, batch_size=64, learning_rate=0.01,
+                 early_stopping=False, generator=torch.Generator().manual_seed(0))
+    assert module.seen == [(0.0, True), (0.25, True), (0.5, True), (0.75, True)]
+
+
 def test_non_finite_loss_names_the_cause():
     rng = np.random.default_rng(0)
     y = rng.normal(size=200) * 1e30

@@ -18,8 +18,10 @@ _SEQ2SEQ_PARAMETERS = """cell : {"lstm", "gru"}, default="lstm"
         Luong's multiplicative attention computed from the new decoder state,
         or Bahdanau's additive attention computed from the previous one.
     teacher_forcing : float, default=0.5
-        Probability that a decoder step is fed the true previous value during
-        training (scheduled sampling); forecasts always feed their own values."""
+        Probability that a decoder step is fed the true previous value at the
+        start of training, lowered linearly to zero at half of ``max_epochs``
+        (scheduled sampling), so that the later epochs train as the network
+        forecasts: on its own values."""
 
 
 class Seq2SeqForecaster(NeuralForecaster):
@@ -27,13 +29,13 @@ class Seq2SeqForecaster(NeuralForecaster):
 
     The encoder reads the input window (the series, instance-normalised, and the
     past exogenous features). The decoder then steps through the horizon: at
-    each step it is fed the previous value (during training the true one with
-    probability ``teacher_forcing``, else its own forecast) and that step's
-    known-future exogenous features, and attends over the encoder states
-    (Luong or Bahdanau attention) before emitting the value. The attention is
-    position-aware (learned vectors for each input position and each horizon
-    step) and reads the raw input values beside the encoder states, so a step
-    can learn to copy the value one season earlier.
+    each step it is fed the previous value (early in training the true one with
+    probability ``teacher_forcing``, decaying to never by half-way; else its
+    own forecast) and that step's known-future exogenous features, and attends
+    over the encoder states (Luong or Bahdanau attention) before emitting the
+    value. The attention is position-aware (learned vectors for each input
+    position and each horizon step) and reads the raw input values beside the
+    encoder states, so a step can learn to copy the value one season earlier.
 
     Parameters
     ----------

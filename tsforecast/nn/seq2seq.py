@@ -89,7 +89,9 @@ class Seq2SeqNetwork(nn.Module):
         Known-future exogenous features per forecast step.
     teacher_forcing : float, default=0.0
         Probability, in training mode when targets are given, that a step is fed
-        the true previous value instead of the forecast one.
+        the true previous value instead of the forecast one, at the start of
+        training. :meth:`set_training_progress` lowers it linearly to zero at
+        half of training (scheduled sampling).
     """
 
     def __init__(
@@ -109,6 +111,7 @@ class Seq2SeqNetwork(nn.Module):
         super().__init__()
         self.n_targets, self.horizon, self.n_future = n_targets, horizon, n_future
         self.attention_kind, self.teacher_forcing = attention, teacher_forcing
+        self.teacher_ratio = teacher_forcing
         between = dropout if num_layers > 1 else 0.0
         self.encoder = CELLS[cell](n_inputs, hidden_size, num_layers, batch_first=True, dropout=between)
         # the context read by attention: the encoder states and the raw inputs beside them
@@ -128,6 +131,18 @@ class Seq2SeqNetwork(nn.Module):
             zeroed(nn.Linear(hidden_size, n_targets)),
         )
 
+    def set_training_progress(self, fraction: float) -> None:
+        """Lower the teacher-forcing ratio as training progresses (``fraction`` of it done).
+
+        Fed true values, the decoder never meets its own errors, yet at
+        inference it runs on nothing else, over the whole horizon: a constant
+        ratio leaves that mismatch, which grows with the horizon (at 720 steps
+        no epoch beat the initial network). Decaying to zero at half of
+        training lets the early epochs learn from clean inputs and the later
+        ones, among which early stopping usually chooses, train as it forecasts.
+        """
+        self.teacher_ratio = self.teacher_forcing * max(0.0, 1.0 - 2.0 * fraction)
+
     def forward(
         self, x: torch.Tensor, x_future: torch.Tensor | None = None, y_teacher: torch.Tensor | None = None
     ) -> torch.Tensor:
@@ -135,7 +150,7 @@ class Seq2SeqNetwork(nn.Module):
 
         Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets);
         x_future (batch, horizon, n_future); y_teacher (batch, horizon, n_targets),
-        the true values, used only in training mode with ``teacher_forcing > 0``.
+        the true values, used only in training mode while the teacher-forcing ratio is above 0.
         """
         memory, state = self.encoder(x)  # memory (batch, lookback, hidden)
         # the RNN returns a time-major view: make it batch-major once, as every decoder step reads it so
@@ -143,7 +158,7 @@ class Seq2SeqNetwork(nn.Module):
         keys = self.attention.keys(memory) + self.position
         values = torch.cat([memory, x], dim=-1)  # (batch, lookback, hidden + n_inputs)
         previous = x[:, -1, : self.n_targets]  # (batch, n_targets): the last observed values
-        force = self.training and y_teacher is not None and self.teacher_forcing > 0
+        force = self.training and y_teacher is not None and self.teacher_ratio > 0
         steps = []
         for t in range(self.horizon):
             parts = [previous]
@@ -160,7 +175,7 @@ class Seq2SeqNetwork(nn.Module):
             value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
             steps.append(value)
             if force:
-                use_truth = torch.rand(value.shape[0], 1, device=value.device) < self.teacher_forcing
+                use_truth = torch.rand(value.shape[0], 1, device=value.device) < self.teacher_ratio
                 previous = torch.where(use_truth, y_teacher[:, t], value)
             else:
                 previous = value

@@ -6,6 +6,11 @@ It knows nothing about models: it receives a module, a data source with
 settings. Shuffled epochs, AdamW, gradient clipping, an optional learning-rate
 schedule, early stopping on a time-ordered validation tail (restoring the best
 weights), bf16 autocast on CUDA, optional ``torch.compile`` and a tqdm bar.
+
+A module whose training behaviour changes as training goes on (the decaying
+teacher forcing of :class:`~tsforecast.nn.seq2seq.Seq2SeqNetwork`) may define
+``set_training_progress(fraction)``: the loop calls it before every epoch with
+the share of ``max_epochs`` already done (0 before the first).
 """
 
 from __future__ import annotations
@@ -187,10 +192,13 @@ early_stopping, patience, mixed_precision, compile, verbose
         # training must beat the network it starts from (with a zero-initialised output layer and
         # normalization="last" that is the repeat-last forecast): epoch 0 is a candidate too
         best_loss, best_state = validation_loss(), _snapshot(module)
+    set_progress = getattr(module, "set_training_progress", None)
     bar = tqdm(range(1, max_epochs + 1), disable=not verbose, desc=type(module).__name__, unit="epoch")
     module.train()
     for epoch in bar:
         started = time.perf_counter()
+        if set_progress is not None:
+            set_progress((epoch - 1) / max_epochs)
         lr = optimizer.param_groups[0]["lr"]
         order = torch.randperm(data.n_train, generator=generator)
         if steps_per_epoch is not None:
