@@ -139,7 +139,7 @@ class Seq2SeqNetwork(nn.Module):
         ratio leaves that mismatch, which grows with the horizon (at 720 steps
         no epoch beat the initial network). Decaying to zero at half of
         training lets the early epochs learn from clean inputs and the later
-        ones, among which early stopping usually chooses, train as it forecasts.
+        ones train as the network forecasts.
         """
         self.teacher_ratio = self.teacher_forcing * max(0.0, 1.0 - 2.0 * fraction)
 
