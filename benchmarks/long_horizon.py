@@ -209,7 +209,7 @@ def main(argv=None) -> None:
         "--teacher-forcing",
         type=float,
         default=None,
-        help="Seq2Seq's teacher_forcing (default: the estimator's default)",
+        help="Seq2Seq's teacher_forcing, its starting ratio (default: the estimator's default)",
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=None)
