@@ -22,6 +22,9 @@ Protocol (PatchTST / DLinear / Time-Series-Library, see ``../shared/data/README.
   batches. The papers train 100 epochs on a GPU. Times are wall seconds
   of ``fit`` on this machine.
 
+On a CUDA GPU, ``bash benchmarks/long_horizon_gpu.sh LOG_DIR [DATA_DIR] [LIMIT_S]`` runs the whole
+table as 13 concurrent jobs of this script that share the card.
+
 Run: ``python benchmarks/long_horizon.py [--quick] [--datasets ETTh1,...] [--models ...] [--seeds 0,1,2]
 [--teacher-forcing F] [--data-dir DIR]``. With several seeds, MSE is their mean and "MSE sd" their
 standard deviation; "vs repeat last" is the MSE ratio to repeat-last.
