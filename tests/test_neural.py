@@ -226,6 +226,33 @@ def test_seq2seq_teacher_forcing_decays_to_free_running():
     assert torch.all(changed[:, 0] == 0) and torch.all(changed[:, 1:].abs() > 0)
 
 
+
+@pytest.mark.parametrize("teacher_forcing", [0.0, 0.5])
+def test_seq2seq_deferred_attention_gradients_equal_plain_autograd(teacher_forcing, monkeypatch):
+    """Luong attention sums its keys' and values' gradients over the decoder steps at the end, on the
+    CPU, for speed: every parameter's gradient must equal plain autograd's."""
+    from tsforecast.nn import seq2seq
+
+    def gradients():
+        torch.manual_seed(0)
+        net = seq2seq.Seq2SeqNetwork("lstm", n_inputs=2, lookback=10, n_targets=1, horizon=7, hidden_size=6,
+                                     n_future=1, teacher_forcing=teacher_forcing).double().train()
+        with torch.no_grad():
+            net.output[-1].weight.normal_()  # the zero-initialised output layer would hide its inputs
+        generator = torch.Generator().manual_seed(1)
+        x, x_future, truth = (torch.randn(*shape, generator=generator, dtype=torch.float64)
+                              for shape in [(3, 10, 2), (3, 7, 1), (3, 7, 1)])
+        ((net(x, x_future, truth) - truth) ** 2).mean().backward()
+        return {name: p.grad for name, p in net.named_parameters()}
+
+    deferred = gradients()
+    plain_stepper = lambda self, keys, values: lambda query: self(query, keys, values)  # noqa: E731
+    monkeypatch.setattr(seq2seq._Attention, "stepper", plain_stepper)
+    plain = gradients()
+    assert deferred.keys() == plain.keys()
+    for name, grad in plain.items():
+        assert grad.abs().max() > 0, name
+        torch.testing.assert_close(deferred[name], grad, rtol=1e-10, atol=1e-12, msg=name)
 # -- accuracy on real data (slow) -------------------------------------------------------------
 
 
