@@ -242,13 +242,22 @@ def test_seq2seq_deferred_attention_gradients_equal_plain_autograd(teacher_forci
         generator = torch.Generator().manual_seed(1)
         x, x_future, truth = (torch.randn(*shape, generator=generator, dtype=torch.float64)
                               for shape in [(3, 10, 2), (3, 7, 1), (3, 7, 1)])
-        ((net(x, x_future, truth) - truth) ** 2).mean().backward()
-        return {name: p.grad for name, p in net.named_parameters()}
+        loss = ((net(x, x_future, truth) - truth) ** 2).mean()
+        nodes, seen = [loss.grad_fn], set()
+        while nodes:  # the autograd graph's node types
+            node = nodes.pop()
+            if node is not None and node not in seen:
+                seen.add(node)
+                nodes.extend(next_node for next_node, _ in node.next_functions)
+        loss.backward()
+        return {name: p.grad for name, p in net.named_parameters()}, {type(n).__name__ for n in seen}
 
-    deferred = gradients()
+    deferred, deferred_nodes = gradients()
+    assert {"_LuongStepBackward", "_SharedMemoryBackward"} <= deferred_nodes  # the deferred path was taken
     plain_stepper = lambda self, keys, values: lambda query: self(query, keys, values)  # noqa: E731
     monkeypatch.setattr(seq2seq._Attention, "stepper", plain_stepper)
-    plain = gradients()
+    plain, plain_nodes = gradients()
+    assert not {"_LuongStepBackward", "_SharedMemoryBackward"} & plain_nodes
     assert deferred.keys() == plain.keys()
     for name, grad in plain.items():
         assert grad.abs().max() > 0, name
