@@ -226,7 +226,6 @@ def test_seq2seq_teacher_forcing_decays_to_free_running():
     assert torch.all(changed[:, 0] == 0) and torch.all(changed[:, 1:].abs() > 0)
 
 
-
 @pytest.mark.parametrize("teacher_forcing", [0.0, 0.5])
 def test_seq2seq_deferred_attention_gradients_equal_plain_autograd(teacher_forcing, monkeypatch):
     """Luong attention sums its keys' and values' gradients over the decoder steps at the end, on the
@@ -254,14 +253,15 @@ def test_seq2seq_deferred_attention_gradients_equal_plain_autograd(teacher_forci
 
     deferred, deferred_nodes = gradients()
     assert {"_LuongStepBackward", "_SharedMemoryBackward"} <= deferred_nodes  # the deferred path was taken
-    plain_stepper = lambda self, keys, values: lambda query: self(query, keys, values)  # noqa: E731
-    monkeypatch.setattr(seq2seq._Attention, "stepper", plain_stepper)
+    monkeypatch.setattr(seq2seq._Attention, "stepper", seq2seq._Attention.plain_stepper)
     plain, plain_nodes = gradients()
     assert not {"_LuongStepBackward", "_SharedMemoryBackward"} & plain_nodes
     assert deferred.keys() == plain.keys()
     for name, grad in plain.items():
         assert grad.abs().max() > 0, name
         torch.testing.assert_close(deferred[name], grad, rtol=1e-10, atol=1e-12, msg=name)
+
+
 # -- accuracy on real data (slow) -------------------------------------------------------------
 
 

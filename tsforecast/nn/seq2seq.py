@@ -15,6 +15,16 @@ __all__ = ["Seq2SeqNetwork", "ATTENTIONS"]
 ATTENTIONS = ("luong", "bahdanau")
 
 
+def _luong_scores(query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+    """Luong's multiplicative scores: (batch, hidden), (batch, lookback, hidden) -> (batch, lookback)."""
+    return torch.matmul(keys, query.unsqueeze(-1)).squeeze(-1)
+
+
+def _weighted_sum(weights: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+    """The values read with attention weights: (batch, lookback), (batch, lookback, d) -> (batch, d)."""
+    return torch.matmul(weights.unsqueeze(1), values).squeeze(1)
+
+
 class _SharedMemory(torch.autograd.Function):
     """Identity on the attention keys and values, whose backward sums what every step left in ``stash``.
 
@@ -54,10 +64,10 @@ class _LuongStep(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, query, keys, values, stash):
-        weights = torch.softmax(torch.matmul(keys, query.unsqueeze(-1)).squeeze(-1), dim=-1)
+        weights = torch.softmax(_luong_scores(query, keys), dim=-1)
         ctx.save_for_backward(query, weights, keys, values)
         ctx.stash = stash
-        return torch.matmul(weights.unsqueeze(1), values).squeeze(1)
+        return _weighted_sum(weights, values)
 
     @staticmethod
     @once_differentiable
@@ -96,11 +106,10 @@ class _Attention(nn.Module):
         values (batch, lookback, d) -> (batch, d).
         """
         if self.kind == "luong":
-            scores = torch.matmul(keys, query.unsqueeze(-1)).squeeze(-1)
+            scores = _luong_scores(query, keys)
         else:
             scores = self.energy(torch.tanh(keys + self.query(query)[:, None])).squeeze(-1)
-        weights = torch.softmax(scores, dim=-1)  # (batch, lookback)
-        return torch.matmul(weights.unsqueeze(1), values).squeeze(1)
+        return _weighted_sum(torch.softmax(scores, dim=-1), values)
 
     def stepper(self, keys: torch.Tensor, values: torch.Tensor):
         """``query -> context`` for every decoder step of one forward pass over the same memory.
@@ -120,10 +129,14 @@ class _Attention(nn.Module):
             and not torch.compiler.is_compiling()
         )
         if not deferred:
-            return lambda query: self(query, keys, values)
+            return self.plain_stepper(keys, values)
         stash: list = []
         keys, values = _SharedMemory.apply(keys, values, stash)
         return lambda query: _LuongStep.apply(query, keys, values, stash)
+
+    def plain_stepper(self, keys: torch.Tensor, values: torch.Tensor):
+        """``query -> context`` through plain autograd: every step's gradient added as it comes."""
+        return lambda query: self(query, keys, values)
 
 
 class Seq2SeqNetwork(nn.Module):
