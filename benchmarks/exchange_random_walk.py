@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from long_horizon import load, split
+from long_horizon import block_bootstrap_ratio, load, split
 
 PENALTIES = (1e-2, 1e0, 1e2, 1e4, 1e6)
 RHOS = (0.99, 0.995, 0.999, 0.9995, 0.9998, 0.9999, 1.0)
@@ -50,19 +50,6 @@ def windows(scaled: np.ndarray, first: int, end: int, lookback: int, horizon: in
 def ridge(inputs: np.ndarray, targets: np.ndarray, penalty: float) -> np.ndarray:
     gram = inputs.T @ inputs + penalty * np.eye(inputs.shape[1])
     return np.linalg.solve(gram, inputs.T @ targets)
-
-
-def block_bootstrap_ratio(err: np.ndarray, base: np.ndarray, n_origins: int, block: int, seed: int = 0):
-    """95% interval of sum(err) / sum(base) over moving blocks of ``block`` consecutive origins."""
-    # rows are (origin, column) pairs, origin-major: sum over steps and columns, per origin
-    per_origin = lambda e: e.sum(axis=1).reshape(n_origins, -1).sum(axis=1)  # noqa: E731
-    e, b = per_origin(err), per_origin(base)
-    rng = np.random.default_rng(seed)
-    n_blocks = int(np.ceil(n_origins / block))
-    starts = rng.integers(0, n_origins - block + 1, size=(1000, n_blocks))
-    index = (starts[:, :, None] + np.arange(block)).reshape(1000, -1)[:, :n_origins]
-    ratios = e[index].sum(axis=1) / b[index].sum(axis=1)
-    return np.percentile(ratios, [2.5, 97.5])
 
 
 def compare(frame: pd.DataFrame, horizon: int, lookback: int) -> list[dict]:
@@ -103,10 +90,10 @@ def compare(frame: pd.DataFrame, horizon: int, lookback: int) -> list[dict]:
             chosen_by["test (oracle)"] = min(options, key=lambda f: squared(f, test_x, test_y).mean())
         for rule, forecast in chosen_by.items():
             val_mse, err_test = squared(forecast, val_x, val_y).mean(), squared(forecast, test_x, test_y)
-            interval = "n/a"
-            if n_test >= 5 * horizon:  # fewer blocks than that: the draws are near copies of the test set
-                low, high = block_bootstrap_ratio(err_test, base_test, n_test, horizon)
-                interval = f"[{low:.3f}, {high:.3f}]"
+            # rows are (origin, column) pairs, origin-major: one summed error per origin
+            per_origin = lambda e: e.sum(axis=1).reshape(n_test, -1).sum(axis=1)  # noqa: E731
+            interval = block_bootstrap_ratio(per_origin(err_test), per_origin(base_test), horizon)
+            interval = "n/a" if interval is None else f"[{interval[0]:.3f}, {interval[1]:.3f}]"
             rows.append(
                 {
                     "H": horizon,

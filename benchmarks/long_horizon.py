@@ -27,7 +27,10 @@ table as 13 concurrent jobs of this script that share the card.
 
 Run: ``python benchmarks/long_horizon.py [--quick] [--datasets ETTh1,...] [--models ...] [--seeds 0,1,2]
 [--teacher-forcing F] [--data-dir DIR]``. With several seeds, MSE is their mean and "MSE sd" their
-standard deviation; "vs repeat last" is the MSE ratio to repeat-last.
+standard deviation; "vs repeat last" is the MSE ratio to repeat-last and "95% CI" its moving-block
+bootstrap interval over test origins (blocks of H consecutive origins, 1000 draws, the seeds' mean
+squared error per origin; "n/a" where the test rows hold fewer than five blocks). An interval that
+holds 1 is a tie with repeat-last.
 Exchange is not shipped with tsforecast (licence not stated): it is read from ``--data-dir``
 (``../shared/data`` when it exists), else downloaded once by ``datasets.load_exchange_rate()``.
 """
@@ -91,6 +94,24 @@ def load(name: str, data_dir: Path | None) -> pd.DataFrame:
     return datasets.load_exchange_rate().reset_index(drop=True)
 
 
+def block_bootstrap_ratio(err: np.ndarray, base: np.ndarray, block: int, seed: int = 0):
+    """95% interval of ``sum(err) / sum(base)`` over moving blocks of ``block`` consecutive origins.
+
+    ``err`` and ``base`` hold one summed squared error per test origin, in origin order. Windows of
+    neighbouring origins overlap in all but one step, so origins are resampled in blocks of H. Returns
+    None where the origins hold fewer than five blocks: the draws would be near copies of the test set.
+    """
+    n_origins = len(err)
+    if n_origins < 5 * block:
+        return None
+    rng = np.random.default_rng(seed)
+    n_blocks = int(np.ceil(n_origins / block))
+    starts = rng.integers(0, n_origins - block + 1, size=(1000, n_blocks))
+    index = (starts[:, :, None] + np.arange(block)).reshape(1000, -1)[:, :n_origins]
+    ratios = err[index].sum(axis=1) / base[index].sum(axis=1)
+    return np.percentile(ratios, [2.5, 97.5])
+
+
 def split(name: str, n: int) -> tuple[int, int, int]:
     """Train end, validation end (= test start) and test end, in rows."""
     if name.startswith("ETT"):
@@ -145,6 +166,7 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
         origins = origins[:: max(1, len(origins) // 64)]
     truth = scaled[origins[:, None] + np.arange(horizon)]  # (windows, H, columns)
     kept = 32 * (len(origins) // 32)
+    repeat_last = np.repeat(scaled[origins - 1][:, None], horizon, axis=1)
 
     def row(model_name, preds, seconds):
         """Scores of a model over its seeds' forecasts: mean over seeds, and their spread."""
@@ -165,16 +187,21 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
         }
         if rows:
             out["vs repeat last"] = out["MSE"] / rows[0]["MSE"]
+            per_origin = lambda e: np.mean(e**2, axis=0).sum(axis=(1, 2))  # noqa: E731  (mean over seeds)
+            base = per_origin((repeat_last - truth)[None])
+            interval = None if args.quick else block_bootstrap_ratio(per_origin(err), base, horizon)
+            out["95% CI"] = "n/a" if interval is None else f"[{interval[0]:.3f}, {interval[1]:.3f}]"
         spread = f" (sd {out['MSE sd']:.4f} over {len(preds)} seeds)" if len(preds) > 1 else ""
+        versus = f", {out['vs repeat last']:.4f} of repeat-last, 95% CI {out['95% CI']}" if rows else ""
         print(
             f"  {name} H={horizon} {model_name:<18} MSE {out['MSE']:.4f}{spread} MAE {out['MAE']:.3f} "
-            f"({seconds:.0f} s)",
+            f"({seconds:.0f} s{versus})",
             flush=True,
         )
         return out
 
     rows: list[dict] = []
-    rows.append(row("repeat last value", [np.repeat(scaled[origins - 1][:, None], horizon, axis=1)], 0.0))
+    rows.append(row("repeat last value", [repeat_last], 0.0))
     patch = (24, 2) if name == "ILI" else (16, 8)
     train = pd.DataFrame(scaled[:val_end])
     normalization = NORMALIZATION.get(name, "instance")
