@@ -119,8 +119,17 @@ def split(name: str, n: int) -> tuple[int, int, int]:
     return int(0.7 * n), n - int(0.2 * n), n
 
 
-def models(lookback: int, horizon: int, epochs: int, seed: int, names: list[str], patch: tuple[int, int],
-           quick: bool = False, normalization: str = "instance", teacher_forcing: float | None = None):
+def models(
+    lookback: int,
+    horizon: int,
+    epochs: int,
+    seed: int,
+    names: list[str],
+    patch: tuple[int, int],
+    quick: bool = False,
+    normalization: str = "instance",
+    teacher_forcing: float | None = None,
+):
     common = {
         "lookback": lookback,
         "horizon": horizon,
@@ -207,8 +216,17 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
     normalization = NORMALIZATION.get(name, "instance")
 
     def build(seed: int) -> dict:
-        return models(lookback, horizon, args.epochs, seed, args.models, patch, args.quick, normalization,
-                      args.teacher_forcing)
+        return models(
+            lookback,
+            horizon,
+            args.epochs,
+            seed,
+            args.models,
+            patch,
+            args.quick,
+            normalization,
+            args.teacher_forcing,
+        )
 
     for model_name in build(args.seeds[0]):
         preds, seconds = [], []

@@ -75,8 +75,10 @@ def main() -> None:
     y = etth1_ot()
     origins = test_origins()
     truth = y[origins[:, None] + np.arange(HORIZON)]
-    print(f"ETTh1 OT, lookback {LOOKBACK}, horizon {HORIZON}, {len(origins)} test windows, "
-          f"train rows [0, {TRAIN_END}), scaled on train; CPU, {args.threads} thread(s), random_state=0\n")
+    print(
+        f"ETTh1 OT, lookback {LOOKBACK}, horizon {HORIZON}, {len(origins)} test windows, "
+        f"train rows [0, {TRAIN_END}), scaled on train; CPU, {args.threads} thread(s), random_state=0\n"
+    )
     print("| model | test MSE | test MAE | epochs (best) | training s |")
     print("|---|---|---|---|---|")
     for name, pred in baselines(y, origins).items():

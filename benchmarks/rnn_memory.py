@@ -47,8 +47,16 @@ def child(n: int) -> None:
     y = np.sin(np.arange(n) * 2 * np.pi / 24) + 0.1 * rng.standard_normal(n)
     baseline = _rss_mb()
     model = LSTMForecaster(
-        lookback=LOOKBACK, horizon=HORIZON, hidden_size=16, num_layers=1, batch_size=256, max_epochs=1,
-        steps_per_epoch=20, early_stopping=False, random_state=0, device="cpu",
+        lookback=LOOKBACK,
+        horizon=HORIZON,
+        hidden_size=16,
+        num_layers=1,
+        batch_size=256,
+        max_epochs=1,
+        steps_per_epoch=20,
+        early_stopping=False,
+        random_state=0,
+        device="cpu",
     )
     started = time.perf_counter()
     model.fit(None, y)
@@ -67,13 +75,16 @@ def main() -> None:
         return
     window = LOOKBACK + HORIZON
     print(f"LSTM hidden 16, lookback {LOOKBACK}, horizon {HORIZON}, batch 256, 20 steps, CPU, 1 thread\n")
-    print("| points | windows | series float64 (MB) | materialised windows float32 (MB) | baseline RSS (MB) "
-          "| peak RSS (MB) | peak - baseline (MB) | extra bytes per extra point | fit s |")
+    print(
+        "| points | windows | series float64 (MB) | materialised windows float32 (MB) | baseline RSS (MB) "
+        "| peak RSS (MB) | peak - baseline (MB) | extra bytes per extra point | fit s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     first = None
     for n in args.sizes:
-        done = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True, text=True,
-                              check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(n)], capture_output=True, text=True, check=True
+        )
         out = json.loads(done.stdout.strip().splitlines()[-1])
         n_windows = n - window + 1
         series_mb = n * 8 / 2**20
@@ -81,8 +92,10 @@ def main() -> None:
         grown = out["peak_mb"] - out["baseline_mb"]
         first = first or (n, grown)
         per_point = "-" if n == first[0] else f"{(grown - first[1]) * 2**20 / (n - first[0]):.0f}"
-        print(f"| {n:,} | {n_windows:,} | {series_mb:.0f} | {windows_mb:,.0f} | {out['baseline_mb']:.0f} | "
-              f"{out['peak_mb']:.0f} | {grown:.0f} | {per_point} | {out['seconds']:.1f} |")
+        print(
+            f"| {n:,} | {n_windows:,} | {series_mb:.0f} | {windows_mb:,.0f} | {out['baseline_mb']:.0f} | "
+            f"{out['peak_mb']:.0f} | {grown:.0f} | {per_point} | {out['seconds']:.1f} |"
+        )
 
 
 if __name__ == "__main__":

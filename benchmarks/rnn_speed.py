@@ -46,8 +46,16 @@ def run_ours(batch: int, device: str) -> dict:
 
     y = _series()
     model = LSTMForecaster(
-        lookback=LOOKBACK, horizon=HORIZON, hidden_size=HIDDEN, num_layers=LAYERS, dropout=0.1,
-        max_epochs=EPOCHS, batch_size=batch, early_stopping=False, random_state=0, device=device,
+        lookback=LOOKBACK,
+        horizon=HORIZON,
+        hidden_size=HIDDEN,
+        num_layers=LAYERS,
+        dropout=0.1,
+        max_epochs=EPOCHS,
+        batch_size=batch,
+        early_stopping=False,
+        random_state=0,
+        device=device,
     )
     if device == "cuda":
         torch.cuda.synchronize()
@@ -105,8 +113,15 @@ def run_darts(batch: int, device: str) -> dict:
 
     series = TimeSeries.from_values(_series().astype("float32"))
     model = BlockRNNModel(
-        input_chunk_length=LOOKBACK, output_chunk_length=HORIZON, model="LSTM", hidden_dim=HIDDEN,
-        n_rnn_layers=LAYERS, dropout=0.1, batch_size=batch, n_epochs=EPOCHS, random_state=0,
+        input_chunk_length=LOOKBACK,
+        output_chunk_length=HORIZON,
+        model="LSTM",
+        hidden_dim=HIDDEN,
+        n_rnn_layers=LAYERS,
+        dropout=0.1,
+        batch_size=batch,
+        n_epochs=EPOCHS,
+        random_state=0,
         pl_trainer_kwargs={"accelerator": "gpu" if device == "cuda" else "cpu", "enable_progress_bar": False},
     )
     started = time.perf_counter()
@@ -124,8 +139,14 @@ def run_neuralforecast(batch: int, device: str) -> dict:
     n_windows = N_POINTS - LOOKBACK - HORIZON + 1
     steps = EPOCHS * -(-n_windows // batch)
     model = LSTM(
-        h=HORIZON, input_size=LOOKBACK, encoder_hidden_size=HIDDEN, encoder_n_layers=LAYERS,
-        max_steps=steps, windows_batch_size=batch, batch_size=1, enable_progress_bar=False,
+        h=HORIZON,
+        input_size=LOOKBACK,
+        encoder_hidden_size=HIDDEN,
+        encoder_n_layers=LAYERS,
+        max_steps=steps,
+        windows_batch_size=batch,
+        batch_size=1,
+        enable_progress_bar=False,
         accelerator="gpu" if device == "cuda" else "cpu",
     )
     started = time.perf_counter()
@@ -134,7 +155,10 @@ def run_neuralforecast(batch: int, device: str) -> dict:
 
 
 RUNNERS = {
-    "tsforecast": run_ours, "bare loop": run_bare, "darts": run_darts, "neuralforecast": run_neuralforecast,
+    "tsforecast": run_ours,
+    "bare loop": run_bare,
+    "darts": run_darts,
+    "neuralforecast": run_neuralforecast,
 }
 OPTIONAL = {"darts": "darts", "neuralforecast": "neuralforecast"}
 
@@ -152,8 +176,18 @@ def child(name: str, batch: int, device: str, threads: int) -> None:
 
 
 def measure(name: str, batch: int, device: str, threads: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", name, "--batches", str(batch), "--device", device,
-           "--threads", str(threads)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        name,
+        "--batches",
+        str(batch),
+        "--device",
+        device,
+        "--threads",
+        str(threads),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -180,9 +214,11 @@ def main() -> None:
         import torch
 
         device_label = f"cuda ({torch.cuda.get_device_name()})"
-    print(f"\nLSTM hidden {HIDDEN} x {LAYERS} layers, lookback {LOOKBACK}, horizon {HORIZON}, "
-          f"{N_POINTS - LOOKBACK - HORIZON + 1} windows/epoch, {EPOCHS} epochs, device {device_label}, "
-          f"{args.threads} threads, best of {args.repeats}\n")
+    print(
+        f"\nLSTM hidden {HIDDEN} x {LAYERS} layers, lookback {LOOKBACK}, horizon {HORIZON}, "
+        f"{N_POINTS - LOOKBACK - HORIZON + 1} windows/epoch, {EPOCHS} epochs, device {device_label}, "
+        f"{args.threads} threads, best of {args.repeats}\n"
+    )
     print("| batch | implementation | s/epoch | windows/s | peak memory (MB) | ratio to bare loop |")
     print("|---|---|---|---|---|---|")
     for batch in args.batches:
@@ -196,8 +232,10 @@ def main() -> None:
         for name in names:
             out = best[name]
             per_epoch = out["seconds"] / EPOCHS
-            print(f"| {batch} | {name} | {per_epoch:.3f} | {out['windows'] * EPOCHS / out['seconds']:.0f} | "
-                  f"{out['peak_mb']:.0f} | {out['seconds'] / bare:.3f} |")
+            print(
+                f"| {batch} | {name} | {per_epoch:.3f} | {out['windows'] * EPOCHS / out['seconds']:.0f} | "
+                f"{out['peak_mb']:.0f} | {out['seconds'] / bare:.3f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -68,21 +68,25 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    print(f"# Seq2Seq training step, CPU, {args.threads} thread(s), batch {args.batch}, "
-          f"look-back {args.lookback}")
+    print(
+        f"# Seq2Seq training step, CPU, {args.threads} thread(s), batch {args.batch}, "
+        f"look-back {args.lookback}"
+    )
     rows = []
     for horizon in (int(h) for h in args.horizons.split(",")):
         plain_s, plain_grads = time_steps(horizon, False, args.repeats, args.lookback, args.batch)
         deferred_s, deferred_grads = time_steps(horizon, True, args.repeats, args.lookback, args.batch)
         difference = max((deferred_grads[k] - g).abs().max().item() for k, g in plain_grads.items())
         scale = max(g.abs().max().item() for g in plain_grads.values())
-        rows.append({
-            "H": horizon,
-            "plain autograd s/step": plain_s,
-            "deferred sums s/step": deferred_s,
-            "speed-up": plain_s / deferred_s,
-            "max grad difference / max grad": difference / scale,
-        })
+        rows.append(
+            {
+                "H": horizon,
+                "plain autograd s/step": plain_s,
+                "deferred sums s/step": deferred_s,
+                "speed-up": plain_s / deferred_s,
+                "max grad difference / max grad": difference / scale,
+            }
+        )
         print(f"  H={horizon}: plain {plain_s:.2f} s, deferred {deferred_s:.2f} s", flush=True)
     print()
     print(pd.DataFrame(rows).to_markdown(index=False, floatfmt=".3g"))

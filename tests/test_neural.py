@@ -42,8 +42,16 @@ def test_known_future_covariates_are_used(cls):
     y = 3.0 * x[:n, 0] + 0.1 * rng.normal(size=n)  # driven by the covariate at the same step
     # a look-back of 24: the per-window scale of y (instance normalisation) is then estimated well
     # enough for the network to map the covariate back to it
-    params = dict(lookback=24, horizon=4, hidden_size=16, max_epochs=10, batch_size=16, learning_rate=5e-3,
-                  early_stopping=False, random_state=0)
+    params = dict(
+        lookback=24,
+        horizon=4,
+        hidden_size=16,
+        max_epochs=10,
+        batch_size=16,
+        learning_rate=5e-3,
+        early_stopping=False,
+        random_state=0,
+    )
     with_x = cls(**params).fit(x[:n], y)
     without = cls(**params).fit(None, y)
     truth = 3.0 * x[n:, 0]
@@ -97,7 +105,7 @@ def test_untrained_network_forecasts_the_window_mean_or_last_value(cls, normaliz
     ("instance") or its last value ("last"), the starting point early stopping falls back to."""
     model = cls(**{**CHEAP, "max_epochs": 1}, learning_rate=1e-30, normalization=normalization)
     pred = model.fit(None, Y).predict(_no_x(4))
-    window = Y[-model.lookback_:]
+    window = Y[-model.lookback_ :]
     expected = window[-1] if normalization == "last" else window.mean()
     np.testing.assert_allclose(pred, expected, atol=1e-5)
 
@@ -189,8 +197,15 @@ def test_seq2seq_attention_copies_a_pattern_seen_only_in_its_window(attention):
     period, segment, n = 10, 120, 1200
     y = np.concatenate([np.tile(rng.normal(size=period), segment // period) for _ in range(11)])
     y += 0.05 * rng.normal(size=len(y))
-    model = Seq2SeqForecaster(lookback=3 * period, horizon=period, hidden_size=16, max_epochs=15,
-                              learning_rate=5e-3, attention=attention, random_state=0).fit(None, y[:n])
+    model = Seq2SeqForecaster(
+        lookback=3 * period,
+        horizon=period,
+        hidden_size=16,
+        max_epochs=15,
+        learning_rate=5e-3,
+        attention=attention,
+        random_state=0,
+    ).fit(None, y[:n])
     origins = np.arange(n, len(y) - period + 1)
     inside = (origins % segment >= 3 * period) & (origins % segment <= segment - period)
     origins = origins[inside]  # window and horizon within one pattern's segment
@@ -207,8 +222,9 @@ def test_seq2seq_teacher_forcing_decays_to_free_running():
     from tsforecast.nn.seq2seq import Seq2SeqNetwork
 
     torch.manual_seed(0)
-    net = Seq2SeqNetwork("gru", n_inputs=1, lookback=12, n_targets=1, horizon=6, hidden_size=8,
-                         teacher_forcing=1.0)
+    net = Seq2SeqNetwork(
+        "gru", n_inputs=1, lookback=12, n_targets=1, horizon=6, hidden_size=8, teacher_forcing=1.0
+    )
     with torch.no_grad():
         net.output[-1].weight.normal_()  # the zero-initialised output layer would hide its inputs
     x, truth = torch.randn(4, 12, 1), torch.randn(4, 6, 1)
@@ -234,13 +250,27 @@ def test_seq2seq_deferred_attention_gradients_equal_plain_autograd(teacher_forci
 
     def gradients():
         torch.manual_seed(0)
-        net = seq2seq.Seq2SeqNetwork("lstm", n_inputs=2, lookback=10, n_targets=1, horizon=7, hidden_size=6,
-                                     n_future=1, teacher_forcing=teacher_forcing).double().train()
+        net = (
+            seq2seq.Seq2SeqNetwork(
+                "lstm",
+                n_inputs=2,
+                lookback=10,
+                n_targets=1,
+                horizon=7,
+                hidden_size=6,
+                n_future=1,
+                teacher_forcing=teacher_forcing,
+            )
+            .double()
+            .train()
+        )
         with torch.no_grad():
             net.output[-1].weight.normal_()  # the zero-initialised output layer would hide its inputs
         generator = torch.Generator().manual_seed(1)
-        x, x_future, truth = (torch.randn(*shape, generator=generator, dtype=torch.float64)
-                              for shape in [(3, 10, 2), (3, 7, 1), (3, 7, 1)])
+        x, x_future, truth = (
+            torch.randn(*shape, generator=generator, dtype=torch.float64)
+            for shape in [(3, 10, 2), (3, 7, 1), (3, 7, 1)]
+        )
         loss = ((net(x, x_future, truth) - truth) ** 2).mean()
         nodes, seen = [loss.grad_fn], set()
         while nodes:  # the autograd graph's node types

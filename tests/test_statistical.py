@@ -90,8 +90,14 @@ def test_arima_uses_exogenous_regressors(order):
 
 @pytest.mark.parametrize(
     "est",
-    [ETSForecaster(), ETSForecaster(error="mul", trend="add", seasonal=None), ARIMAForecaster(),
-     ARIMAForecaster(order=(1, 1, 1)), ThetaForecaster(), ThetaForecaster(seasonal_period=4)],
+    [
+        ETSForecaster(),
+        ETSForecaster(error="mul", trend="add", seasonal=None),
+        ARIMAForecaster(),
+        ARIMAForecaster(order=(1, 1, 1)),
+        ThetaForecaster(),
+        ThetaForecaster(seasonal_period=4),
+    ],
     ids=repr,
 )
 def test_constant_series_forecasts_the_constant(est):
@@ -104,9 +110,11 @@ def test_constant_series_forecasts_the_constant(est):
 
 @pytest.mark.parametrize(
     "est, match",
-    [(ETSForecaster(error="mul"), "error='mul'.*strictly positive"),
-     (ETSForecaster(seasonal="mul", seasonal_period=4), "seasonal='mul'.*strictly positive"),
-     (ThetaForecaster(method="multiplicative", seasonal_period=4), "strictly positive")],
+    [
+        (ETSForecaster(error="mul"), "error='mul'.*strictly positive"),
+        (ETSForecaster(seasonal="mul", seasonal_period=4), "seasonal='mul'.*strictly positive"),
+        (ThetaForecaster(method="multiplicative", seasonal_period=4), "strictly positive"),
+    ],
     ids=repr,
 )
 def test_multiplicative_on_non_positive_data_raises(est, match):
@@ -117,14 +125,16 @@ def test_multiplicative_on_non_positive_data_raises(est, match):
 
 @pytest.mark.parametrize(
     "est, match",
-    [(ETSForecaster(seasonal="add"), "seasonal_period >= 2"),
-     (ETSForecaster(trend="mul"), "trend must be"),
-     (ETSForecaster(seasonal_period=0), "seasonal_period"),
-     (ARIMAForecaster(order=(1, 0)), "order"),
-     (ARIMAForecaster(order=(1, 0, 0), seasonal_order=(1, 0, 0)), "seasonal_period >= 2"),
-     (ARIMAForecaster(trend="x"), "trend"),
-     (ThetaForecaster(theta=0.5), "theta"),
-     (ThetaForecaster(method="mul"), "method")],
+    [
+        (ETSForecaster(seasonal="add"), "seasonal_period >= 2"),
+        (ETSForecaster(trend="mul"), "trend must be"),
+        (ETSForecaster(seasonal_period=0), "seasonal_period"),
+        (ARIMAForecaster(order=(1, 0)), "order"),
+        (ARIMAForecaster(order=(1, 0, 0), seasonal_order=(1, 0, 0)), "seasonal_period >= 2"),
+        (ARIMAForecaster(trend="x"), "trend"),
+        (ThetaForecaster(theta=0.5), "theta"),
+        (ThetaForecaster(method="mul"), "method"),
+    ],
     ids=repr,
 )
 def test_invalid_parameters_raise_in_fit(est, match):
@@ -134,9 +144,11 @@ def test_invalid_parameters_raise_in_fit(est, match):
 
 @pytest.mark.parametrize(
     "est, n_min",
-    [(ETSForecaster(seasonal="add", seasonal_period=12), 24),
-     (ARIMAForecaster(order=(1, 0, 0), seasonal_order=(0, 1, 0), seasonal_period=12), 15),
-     (ThetaForecaster(), 3)],
+    [
+        (ETSForecaster(seasonal="add", seasonal_period=12), 24),
+        (ARIMAForecaster(order=(1, 0, 0), seasonal_order=(0, 1, 0), seasonal_period=12), 15),
+        (ThetaForecaster(), 3),
+    ],
     ids=repr,
 )
 def test_too_short_series_names_n_samples(est, n_min):
@@ -146,8 +158,11 @@ def test_too_short_series_names_n_samples(est, n_min):
 
 @pytest.mark.parametrize(
     "est",
-    [ETSForecaster(seasonal_period=12), ARIMAForecaster(order=(1, 0, 0)),
-     ThetaForecaster(seasonal_period=12)],
+    [
+        ETSForecaster(seasonal_period=12),
+        ARIMAForecaster(order=(1, 0, 0)),
+        ThetaForecaster(seasonal_period=12),
+    ],
     ids=repr,
 )
 def test_two_dimensional_y_fits_one_model_per_column(est):
@@ -283,8 +298,10 @@ def etth1_ot():
 
 @pytest.mark.parametrize(
     "est",
-    [ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=24),
-     ThetaForecaster(seasonal_period=24)],
+    [
+        ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=24),
+        ThetaForecaster(seasonal_period=24),
+    ],
     ids=repr,
 )
 def test_seasonal_models_beat_random_walk_on_etth1(est, etth1_ot):
@@ -296,9 +313,11 @@ def test_seasonal_models_beat_random_walk_on_etth1(est, etth1_ot):
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "est",
-    [ETSForecaster(seasonal_period=24),
-     ARIMAForecaster(order=(2, 0, 1), seasonal_order=(0, 1, 1), seasonal_period=24),
-     ARIMAForecaster(seasonal_period=24)],
+    [
+        ETSForecaster(seasonal_period=24),
+        ARIMAForecaster(order=(2, 0, 1), seasonal_order=(0, 1, 1), seasonal_period=24),
+        ARIMAForecaster(seasonal_period=24),
+    ],
     ids=repr,
 )
 def test_slow_seasonal_models_beat_random_walk_on_etth1(est, etth1_ot):
@@ -335,10 +354,16 @@ def test_models_run_on_sp500_without_regular_frequency(est):
 
 @pytest.mark.parametrize(
     "est, flat",
-    [(ETSForecaster(trend=None, seasonal=None), True), (ETSForecaster(trend=None), True),
-     (ETSForecaster(), False), (ARIMAForecaster(order=(0, 1, 0)), True),
-     (ARIMAForecaster(order=(0, 0, 0)), True), (ARIMAForecaster(order=(1, 0, 0)), False),
-     (ARIMAForecaster(order=(0, 1, 0), trend="c"), False), (ThetaForecaster(), False)],
+    [
+        (ETSForecaster(trend=None, seasonal=None), True),
+        (ETSForecaster(trend=None), True),
+        (ETSForecaster(), False),
+        (ARIMAForecaster(order=(0, 1, 0)), True),
+        (ARIMAForecaster(order=(0, 0, 0)), True),
+        (ARIMAForecaster(order=(1, 0, 0)), False),
+        (ARIMAForecaster(order=(0, 1, 0), trend="c"), False),
+        (ThetaForecaster(), False),
+    ],
     ids=repr,
 )
 def test_flat_forecast_flag_matches_forecasts(est, flat):

@@ -103,7 +103,12 @@ def test_early_stopping_restores_best_weights():
     module = nn.Linear(4, 1)
     data = _ShiftedData(val_sign=0.6)
     history, best_epoch = train_module(
-        module, data, max_epochs=50, batch_size=32, learning_rate=0.01, patience=3,
+        module,
+        data,
+        max_epochs=50,
+        batch_size=32,
+        learning_rate=0.01,
+        patience=3,
         generator=torch.Generator().manual_seed(0),
     )
     val = [h["val_loss"] for h in history]
@@ -119,7 +124,12 @@ def test_training_that_never_helps_keeps_the_initial_network():
     initial = {k: v.clone() for k, v in module.state_dict().items()}
     with pytest.warns(TrainingWarning, match="initial weights are kept"):
         history, best_epoch = train_module(
-            module, _ShiftedData(), max_epochs=50, batch_size=32, learning_rate=0.05, patience=3,
+            module,
+            _ShiftedData(),
+            max_epochs=50,
+            batch_size=32,
+            learning_rate=0.05,
+            patience=3,
             generator=torch.Generator().manual_seed(0),
         )
     assert best_epoch == 0 and len(history) == 3
@@ -145,7 +155,12 @@ def test_no_early_stopping_keeps_last_weights():
     torch.manual_seed(0)
     module = nn.Linear(4, 1)
     history, best_epoch = train_module(
-        module, _ShiftedData(), max_epochs=4, batch_size=64, learning_rate=0.05, early_stopping=False,
+        module,
+        _ShiftedData(),
+        max_epochs=4,
+        batch_size=64,
+        learning_rate=0.05,
+        early_stopping=False,
         generator=torch.Generator().manual_seed(0),
     )
     assert len(history) == 4 and best_epoch == 4
@@ -158,8 +173,15 @@ def test_the_loop_tells_the_module_its_progress_before_every_epoch():
 
     module = Recording(4, 1)
     module.seen = []
-    train_module(module, _ShiftedData(), max_epochs=4, batch_size=64, learning_rate=0.01,
-                 early_stopping=False, generator=torch.Generator().manual_seed(0))
+    train_module(
+        module,
+        _ShiftedData(),
+        max_epochs=4,
+        batch_size=64,
+        learning_rate=0.01,
+        early_stopping=False,
+        generator=torch.Generator().manual_seed(0),
+    )
     assert module.seen == [(0.0, True), (0.25, True), (0.5, True), (0.75, True)]
 
 

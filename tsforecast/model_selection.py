@@ -40,7 +40,14 @@ __all__ = [
 #: Metrics of ``backtest(scoring=None)``.
 DEFAULT_SCORING = ("mae", "rmse", "mase", "smape")
 _SCORE_COLUMNS = (
-    "model", "fold", "cutoff", "train_size", "test_size", "refit", "fit_seconds", "predict_seconds"
+    "model",
+    "fold",
+    "cutoff",
+    "train_size",
+    "test_size",
+    "refit",
+    "fit_seconds",
+    "predict_seconds",
 )
 
 
@@ -324,8 +331,11 @@ def _resolve_metric(name: str, spec: Any, seasonal_period: int) -> _Metric:
     scorer = _metrics.get_scorer(spec)
     if not callable(scorer):
         raise ValueError(f"scoring entry {name!r} must be a metric name or a scorer callable, got {spec!r}.")
-    loss = name in _VECTOR_LOSSES or name.startswith("neg_") or getattr(scorer, "_sign", 1) < 0 or isinstance(
-        scorer, _metrics._MASEScorer
+    loss = (
+        name in _VECTOR_LOSSES
+        or name.startswith("neg_")
+        or getattr(scorer, "_sign", 1) < 0
+        or isinstance(scorer, _metrics._MASEScorer)
     )
     return _Metric(name[4:] if loss and name.startswith("neg_") else name, not loss, "scorer", scorer)
 
@@ -364,8 +374,10 @@ class _Fold:
     test_stop: int
 
     def shifted(self, offset: int) -> _Fold:
-        return _Fold(self.number, *(v - offset for v in (self.train_start, self.train_stop,
-                                                         self.test_start, self.test_stop)))
+        return _Fold(
+            self.number,
+            *(v - offset for v in (self.train_start, self.train_stop, self.test_start, self.test_stop)),
+        )
 
 
 def _is_block(idx: np.ndarray) -> bool:
@@ -466,8 +478,12 @@ def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float)
     seconds = (time.perf_counter() - t0) / len(folds)
     pred = np.asarray(pred, dtype=np.float64).reshape(len(folds), n_steps, -1)
     return [
-        (f.number, pred[i, f.test_start - f.train_stop : f.test_stop - f.train_stop], fit_seconds * (i == 0),
-         seconds)
+        (
+            f.number,
+            pred[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
+            fit_seconds * (i == 0),
+            seconds,
+        )
         for i, f in enumerate(folds)
     ]
 
@@ -565,31 +581,37 @@ def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.Da
         starts, stops = np.array([f.train_start for f in order]), np.array([f.train_stop for f in order])
         train = _Training(y_arr, starts, stops)
         cutoffs = index[train.stops - 1]
-        table = pd.DataFrame({  # the columns of _SCORE_COLUMNS
-            "model": name,
-            "fold": [f.number for f in order],
-            "cutoff": cutoffs,
-            "train_size": train.stops - train.starts,
-            "test_size": np.diff(bounds),
-            "refit": [f.number in refit_folds for f in order],
-            "fit_seconds": [r[2] for r in fold_runs],
-            "predict_seconds": [r[3] for r in fold_runs],
-        })
+        table = pd.DataFrame(
+            {  # the columns of _SCORE_COLUMNS
+                "model": name,
+                "fold": [f.number for f in order],
+                "cutoff": cutoffs,
+                "train_size": train.stops - train.starts,
+                "test_size": np.diff(bounds),
+                "refit": [f.number in refit_folds for f in order],
+                "fit_seconds": [r[2] for r in fold_runs],
+                "predict_seconds": [r[3] for r in fold_runs],
+            }
+        )
         for metric in metrics:
             table[metric.name] = metric.per_fold(y_true, y_pred, bounds, train)
         scores.append(table)
         if return_predictions:
             of_row = np.repeat(np.arange(len(order)), np.diff(bounds))
-            parts.append(pd.DataFrame({
-                "model": name,
-                "fold": np.repeat(table["fold"].to_numpy()[of_row], k),
-                "cutoff": np.repeat(np.asarray(cutoffs)[of_row], k),
-                "step": np.repeat(rows - train.stops[of_row] + 1, k),
-                "time": np.repeat(np.asarray(index[rows]), k),
-                "target": np.tile(targets, len(rows)),
-                "y_true": y_true.ravel(),
-                "y_pred": y_pred.ravel(),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "model": name,
+                        "fold": np.repeat(table["fold"].to_numpy()[of_row], k),
+                        "cutoff": np.repeat(np.asarray(cutoffs)[of_row], k),
+                        "step": np.repeat(rows - train.stops[of_row] + 1, k),
+                        "time": np.repeat(np.asarray(index[rows]), k),
+                        "target": np.tile(targets, len(rows)),
+                        "y_true": y_true.ravel(),
+                        "y_pred": y_pred.ravel(),
+                    }
+                )
+            )
     return pd.concat(scores, ignore_index=True), (pd.concat(parts, ignore_index=True) if parts else None)
 
 

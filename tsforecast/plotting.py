@@ -40,8 +40,14 @@ def _new_axes(ax, nrows: int = 1):
 
     if ax is not None:
         return ax
-    fig, axes = plt.subplots(nrows, 1, figsize=(10, 4 if nrows == 1 else 6), sharex=True, squeeze=False,
-                             gridspec_kw={"height_ratios": [3, 1][:nrows]})
+    fig, axes = plt.subplots(
+        nrows,
+        1,
+        figsize=(10, 4 if nrows == 1 else 6),
+        sharex=True,
+        squeeze=False,
+        gridspec_kw={"height_ratios": [3, 1][:nrows]},
+    )
     fig.set_layout_engine("constrained")
     return axes[0, 0] if nrows == 1 else axes[:, 0]
 
@@ -153,8 +159,14 @@ def plot_forecast(
         ax.plot(observed.index, observed[column], color=colors[0], label=f"{prefix}history")
         if truth is not None and (column in truth or not several):
             values = truth[column] if column in truth else truth.iloc[:, 0]
-            ax.plot(truth.index, values, color=colors[1], linestyle=":" if several else "-", linewidth=1.2,
-                    label=f"{prefix}truth")
+            ax.plot(
+                truth.index,
+                values,
+                color=colors[1],
+                linestyle=":" if several else "-",
+                linewidth=1.2,
+                label=f"{prefix}truth",
+            )
         if column in predicted:
             label = f"{prefix}forecast"
             ax.plot(predicted.index, predicted[column], color=colors[2], linestyle="--", label=label)
@@ -163,8 +175,15 @@ def plot_forecast(
                 label = "forecast" if predicted.shape[1] == 1 else str(name)
                 ax.plot(predicted.index, predicted[name], color=f"C{j + 1}", linestyle="--", label=label)
     for j, (label, lower, upper) in enumerate(_bands(intervals, predicted.index)):
-        ax.fill_between(predicted.index, lower, upper, color="C0" if several else "C1",
-                        alpha=0.3 - 0.1 * min(j, 2), linewidth=0, label=label)
+        ax.fill_between(
+            predicted.index,
+            lower,
+            upper,
+            color="C0" if several else "C1",
+            alpha=0.3 - 0.1 * min(j, 2),
+            linewidth=0,
+            label=label,
+        )
     _date_ticks(ax, observed.index)
     ax.set_title(title or "")
     ax.legend(loc="best", fontsize="small")

@@ -254,26 +254,39 @@ class NeuralForecaster(BaseForecaster):
         checks = [
             ("lookback", self.lookback is None or _is_int(self.lookback, 1), "None or an integer >= 1"),
             ("horizon", _is_int(self.horizon, 1), "an integer >= 1"),
-            ("seasonal_period", self.seasonal_period is None or _is_int(self.seasonal_period, 1),
-             "None or an integer >= 1"),
+            (
+                "seasonal_period",
+                self.seasonal_period is None or _is_int(self.seasonal_period, 1),
+                "None or an integer >= 1",
+            ),
             ("hidden_size", _is_int(self.hidden_size, 1), "an integer >= 1"),
-            ("num_layers",
-             _is_int(self.num_layers, 1) or (self.num_layers is None and self._num_layers_optional),
-             "an integer >= 1" + (" or None" if self._num_layers_optional else "")),
+            (
+                "num_layers",
+                _is_int(self.num_layers, 1) or (self.num_layers is None and self._num_layers_optional),
+                "an integer >= 1" + (" or None" if self._num_layers_optional else ""),
+            ),
             ("dropout", _is_real(self.dropout) and 0 <= self.dropout < 1, "a float in [0, 1)"),
             ("max_epochs", _is_int(self.max_epochs, 1), "an integer >= 1"),
             ("batch_size", _is_int(self.batch_size, 1), "an integer >= 1"),
             ("learning_rate", _is_real(self.learning_rate) and self.learning_rate > 0, "a float > 0"),
             ("weight_decay", _is_real(self.weight_decay) and self.weight_decay >= 0, "a float >= 0"),
-            ("gradient_clip",
-             self.gradient_clip is None or (_is_real(self.gradient_clip) and self.gradient_clip > 0),
-             "None or a float > 0"),
+            (
+                "gradient_clip",
+                self.gradient_clip is None or (_is_real(self.gradient_clip) and self.gradient_clip > 0),
+                "None or a float > 0",
+            ),
             ("lr_schedule", self.lr_schedule in LR_SCHEDULES, f"one of {LR_SCHEDULES}"),
-            ("validation_fraction", _is_real(self.validation_fraction) and 0 <= self.validation_fraction < 1,
-             "a float in [0, 1)"),
+            (
+                "validation_fraction",
+                _is_real(self.validation_fraction) and 0 <= self.validation_fraction < 1,
+                "a float in [0, 1)",
+            ),
             ("patience", _is_int(self.patience, 1), "an integer >= 1"),
-            ("steps_per_epoch", self.steps_per_epoch is None or _is_int(self.steps_per_epoch, 1),
-             "None or an integer >= 1"),
+            (
+                "steps_per_epoch",
+                self.steps_per_epoch is None or _is_int(self.steps_per_epoch, 1),
+                "None or an integer >= 1",
+            ),
             ("normalization", self.normalization in _NORMALIZATIONS, f"one of {_NORMALIZATIONS}"),
             ("loss", self.loss in LOSSES, f"one of {tuple(LOSSES)}"),
         ]
@@ -281,8 +294,9 @@ class NeuralForecaster(BaseForecaster):
             if not ok:
                 raise ValueError(f"{name}: {param} must be {expected}, got {getattr(self, param)!r}.")
         if not isinstance(self.device, (str, torch.device)):
-            raise ValueError(f"{name}: device must be 'auto', 'cpu', 'cuda', 'mps' or a torch.device, "
-                             f"got {self.device!r}.")
+            raise ValueError(
+                f"{name}: device must be 'auto', 'cpu', 'cuda', 'mps' or a torch.device, got {self.device!r}."
+            )
 
     def _validation_steps(self, n: int) -> int:
         if not self.early_stopping:
@@ -488,8 +502,12 @@ class NeuralForecaster(BaseForecaster):
         chunk = max(int(self.batch_size), _PREDICT_CHUNK)
         out = torch.cat(
             [
-                self._rollout(values[i : i + chunk], exog_past[i : i + chunk], exog_future[i : i + chunk],
-                              min_scale[i : i + chunk])
+                self._rollout(
+                    values[i : i + chunk],
+                    exog_past[i : i + chunk],
+                    exog_future[i : i + chunk],
+                    min_scale[i : i + chunk],
+                )
                 for i in range(0, len(values), chunk)
             ]
         )  # (B * k, S, 1)

@@ -20,8 +20,6 @@ _BIDIRECTIONAL = """bidirectional : bool, default=False
         Read the (fully observed) input window in both directions."""
 
 
-
-
 def _recurrent_init(
     self,
     lookback: int | None = None,

@@ -93,8 +93,15 @@ def _loss(loss_fn, pred: torch.Tensor, target: torch.Tensor, weight: list, **kwa
 
 
 @torch.no_grad()
-def evaluate(module: nn.Module, data: WindowData, split: str, loss_fn, batch_size: int,
-             device: torch.device, mixed_precision: bool = True) -> float:
+def evaluate(
+    module: nn.Module,
+    data: WindowData,
+    split: str,
+    loss_fn,
+    batch_size: int,
+    device: torch.device,
+    mixed_precision: bool = True,
+) -> float:
     """Mean loss of ``module`` over every window of a split, in eval mode."""
     n = data.n_train if split == "train" else data.n_val
     was_training = module.training
@@ -230,8 +237,13 @@ early_stopping, patience, mixed_precision, compile, verbose
         elif scheduler is not None:
             scheduler.step()
         history.append(
-            {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "lr": lr,
-             "seconds": time.perf_counter() - started}
+            {
+                "epoch": epoch,
+                "train_loss": train_loss,
+                "val_loss": val_loss,
+                "lr": lr,
+                "seconds": time.perf_counter() - started,
+            }
         )
         bar.set_postfix(train=f"{train_loss:.4g}", val=f"{val_loss:.4g}")
         if not (early_stopping and validate):
