@@ -14,7 +14,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 def benchmarks_on_path(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     yield
-    for name in ("long_horizon", "exchange_random_walk"):
+    for name in ("long_horizon", "exchange_random_walk", "seq2seq_speed"):
         sys.modules.pop(name, None)
 
 
@@ -56,3 +56,29 @@ def test_exchange_diagnostic_finds_reversion_when_validation_and_test_share_it(
     chosen = rows["reversion rho, chosen on validation"]
     assert float(chosen["test / repeat"]) < 0.95
     assert float(rows["repeat last"]["test / repeat"]) == 1.0
+
+
+def test_block_bootstrap_interval_of_the_ratio_to_repeat_last(benchmarks_on_path):
+    from long_horizon import block_bootstrap_ratio
+
+    rng = np.random.default_rng(0)
+    base = rng.gamma(2.0, size=500)
+    assert block_bootstrap_ratio(base, base, block=10).tolist() == [1.0, 1.0]
+    low, high = block_bootstrap_ratio(0.5 * base * rng.uniform(0.8, 1.2, size=500), base, block=10)
+    assert 0.45 < low < 0.5 < high < 0.55
+    noisy_low, noisy_high = block_bootstrap_ratio(base * rng.uniform(0.0, 2.0, size=500), base, block=10)
+    assert noisy_low < 1.0 < noisy_high  # a ratio near 1 with noise: a tie
+    assert block_bootstrap_ratio(base, base, block=101) is None  # fewer than five blocks
+
+
+def test_seq2seq_speed_variants_share_weights_and_gradients(benchmarks_on_path, capsys):
+    import seq2seq_speed
+
+    seq2seq_speed.main(["--horizons", "5", "--lookback", "8", "--batch", "4", "--repeats", "1"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("|")]
+    rows = {
+        cells[1]: cells for cells in ([c.strip() for c in line.strip("|").split("|")] for line in lines[2:])
+    }
+    assert set(rows) == set(seq2seq_speed.VARIANTS)
+    # every variant trains the same network: gradients equal to float32 rounding
+    assert all(float(cells[-1]) < 1e-5 for cells in rows.values())

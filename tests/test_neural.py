@@ -292,6 +292,45 @@ def test_seq2seq_deferred_attention_gradients_equal_plain_autograd(teacher_forci
         torch.testing.assert_close(deferred[name], grad, rtol=1e-10, atol=1e-12, msg=name)
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_stacked_cell_steps_as_the_stacked_layer(cell):
+    """The decoder's cells: the same seed gives the same weights as ``nn.LSTM``/``nn.GRU``/``nn.RNN``
+    of that depth, and stepping them gives the layer's outputs, final state and gradients."""
+    from tsforecast.nn.rnn import CELLS, StackedCell
+
+    torch.manual_seed(0)
+    layer = CELLS[cell](3, 5, num_layers=2, batch_first=True).double()
+    torch.manual_seed(0)
+    cells = StackedCell(cell, 3, 5, num_layers=2).double()
+    for depth, step_cell in enumerate(cells.cells):
+        for name, weight in step_cell.named_parameters():
+            torch.testing.assert_close(weight, getattr(layer, f"{name}_l{depth}"), rtol=0, atol=0)
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randn(4, 6, 3, generator=generator, dtype=torch.float64)
+    h = torch.randn(2, 4, 5, generator=generator, dtype=torch.float64)
+    start = (h, torch.randn(2, 4, 5, generator=generator, dtype=torch.float64)) if cell == "lstm" else h
+    expected, expected_state = layer(x, start)
+    state, outputs = cells.layers(start), []
+    for t in range(x.shape[1]):
+        out, state = cells(x[:, t], state)
+        outputs.append(out)
+    torch.testing.assert_close(torch.stack(outputs, 1), expected)
+    expected_top = (expected_state[0] if cell == "lstm" else expected_state)[-1]
+    torch.testing.assert_close(cells.top(state), expected_top)
+    torch.stack(outputs, 1).square().sum().backward()
+    expected.square().sum().backward()
+    for depth, step_cell in enumerate(cells.cells):
+        for name, weight in step_cell.named_parameters():
+            torch.testing.assert_close(weight.grad, getattr(layer, f"{name}_l{depth}").grad, msg=name)
+    cells.dropout = 0.5  # in training, between the layers only: the bottom layer's state is untouched
+    with torch.no_grad():
+        out, kept = cells.eval()(x[:, 0], cells.layers(start))
+        torch.manual_seed(2)
+        out_dropped, dropped = cells.train()(x[:, 0], cells.layers(start))
+    assert not torch.allclose(out_dropped, out)
+    torch.testing.assert_close(dropped[0], kept[0])
+
+
 # -- accuracy on real data (slow) -------------------------------------------------------------
 
 

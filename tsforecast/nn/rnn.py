@@ -10,10 +10,72 @@ from torch import nn
 
 from tsforecast.nn.heads import ForecastHead
 
-__all__ = ["RNNNetwork", "CELLS"]
+__all__ = ["RNNNetwork", "StackedCell", "CELLS"]
 
-#: Recurrent cells, by name.
+#: Recurrent layers, by name.
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+#: The single-step cell of each recurrent layer, by name.
+_STEP_CELLS = {"lstm": nn.LSTMCell, "gru": nn.GRUCell, "rnn": nn.RNNCell}
+
+
+class StackedCell(nn.Module):
+    """``num_layers`` recurrent cells advanced one time step per call, with dropout between layers.
+
+    A decoder that feeds each step its own previous output cannot run as one
+    sequence call; stepping ``nn.LSTM`` over length-1 sequences instead pays a
+    whole sequence call per step (oneDNN's on a CPU, cuDNN's on a GPU), about 2.5
+    times the cost of a cell's two matrix products and one fused update. The
+    weights are created in the same order and way as ``CELLS[cell]``'s, so the
+    same seed gives the same initial network as a stacked ``nn.LSTM``/``nn.GRU``.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}
+        The recurrent cell.
+    input_size : int
+        Features per step.
+    hidden_size : int
+        Width of the state.
+    num_layers : int, default=1
+        Stacked cells; each layer reads the one below.
+    dropout : float, default=0.0
+        Dropout on every layer's output but the top one's, in training (as ``nn.LSTM``).
+    """
+
+    def __init__(
+        self, cell: str, input_size: int, hidden_size: int, num_layers: int = 1, dropout: float = 0.0
+    ):
+        super().__init__()
+        self.is_lstm = cell == "lstm"
+        self.dropout = dropout
+        self.cells = nn.ModuleList(
+            _STEP_CELLS[cell](input_size if layer == 0 else hidden_size, hidden_size)
+            for layer in range(num_layers)
+        )
+
+    def layers(self, state) -> list:
+        """One state per layer, as :meth:`forward` takes and returns them.
+
+        From ``nn.LSTM``/``nn.GRU``'s layout: ``(h, c)`` or ``h``, each (num_layers, batch, hidden).
+        """
+        if self.is_lstm:
+            return list(zip(state[0].unbind(0), state[1].unbind(0), strict=True))
+        return list(state.unbind(0))
+
+    def top(self, layers: list) -> torch.Tensor:
+        """The top layer's hidden state, (batch, hidden)."""
+        return layers[-1][0] if self.is_lstm else layers[-1]
+
+    def forward(self, x: torch.Tensor, layers: list) -> tuple[torch.Tensor, list]:
+        """One time step: x (batch, input_size) -> (top output (batch, hidden), new per-layer states)."""
+        new = []
+        for depth, (cell, state) in enumerate(zip(self.cells, layers, strict=True)):
+            if depth > 0:
+                x = nn.functional.dropout(x, self.dropout, self.training)
+            state = cell(x, state)
+            new.append(state)
+            x = state[0] if self.is_lstm else state
+        return x, new
 
 
 class RNNNetwork(nn.Module):

@@ -7,7 +7,7 @@ from torch import nn
 from torch.autograd.function import once_differentiable
 
 from tsforecast.nn.heads import zeroed
-from tsforecast.nn.rnn import CELLS
+from tsforecast.nn.rnn import CELLS, StackedCell
 
 __all__ = ["Seq2SeqNetwork", "ATTENTIONS"]
 
@@ -208,9 +208,7 @@ class Seq2SeqNetwork(nn.Module):
         # the context read by attention: the encoder states and the raw inputs beside them
         context_size = hidden_size + n_inputs
         extra = context_size if attention == "bahdanau" else 0
-        self.decoder = CELLS[cell](
-            n_targets + n_future + extra, hidden_size, num_layers, batch_first=True, dropout=between
-        )
+        self.decoder = StackedCell(cell, n_targets + n_future + extra, hidden_size, num_layers, between)
         self.attention = _Attention(attention, hidden_size)
         # small random, not zero: with both at zero their product's gradient would be zero too
         self.position = nn.Parameter(0.1 * torch.randn(lookback, hidden_size))
@@ -251,17 +249,16 @@ class Seq2SeqNetwork(nn.Module):
         attend = self.attention.stepper(keys, values)
         previous = x[:, -1, : self.n_targets]  # (batch, n_targets): the last observed values
         force = self.training and y_teacher is not None and self.teacher_ratio > 0
+        state = self.decoder.layers(state)
         steps = []
         for t in range(self.horizon):
             parts = [previous]
             if self.n_future > 0:
                 parts.append(x_future[:, t])
             if self.attention_kind == "bahdanau":
-                top = (state[0] if isinstance(state, tuple) else state)[-1]  # (batch, hidden)
-                context = attend(top + self.step[t])
+                context = attend(self.decoder.top(state) + self.step[t])
                 parts.append(context)
-            out, state = self.decoder(torch.cat(parts, dim=-1).unsqueeze(1), state)  # (batch, 1, hidden)
-            out = out[:, 0]
+            out, state = self.decoder(torch.cat(parts, dim=-1) if len(parts) > 1 else previous, state)
             if self.attention_kind == "luong":
                 context = attend(out + self.step[t])
             value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
