@@ -57,12 +57,53 @@ def test_demo_runs_end_to_end(tmp_path):
         (["--target", "OT", "--time-col", "station"], "could not be parsed as dates"),
         (["--target", "OT", "--horizon", "200", "--folds", "5"], "too few for 5 folds of horizon 200"),
         (["--target", "OT", "--models", "prophet"], "unknown model 'prophet'"),
+        (["--target", "OT", "--seasonal-period", "0"], "--seasonal-period must be a positive integer"),
     ],
 )
 def test_bad_input_exits_with_code_2_and_says_why(csv_file, tmp_path, capsys, args, message):
     code = main(["backtest", "--data", str(csv_file), "--out", str(tmp_path), *args])
     assert code == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1  # one line, however long the library's own message
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda f: f.iloc[[*range(0, 100), 150, *range(100, 150), *range(151, 300)]],
+            "sort the file by 'date'",
+        ),
+        (lambda f: pd.concat([f.iloc[:200], f.iloc[199:300]]), "keep one row per time stamp"),
+    ],
+    ids=["unsorted", "duplicated"],
+)
+def test_unsorted_or_duplicated_time_column_names_the_file_fix(csv_file, tmp_path, capsys, edit, message):
+    path = tmp_path / "edited.csv"
+    edit(pd.read_csv(csv_file)).to_csv(path, index=False)
+    assert main(["forecast", "--data", str(path), "--time-col", "date", "--target", "OT"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "sort_index" not in err
+
+
+def test_warnings_reach_stderr_once_each(csv_file, tmp_path, capsys):
+    """An irregular index warns at every fold's fit: the user sees it, once, with its count."""
+    path = tmp_path / "gaps.csv"
+    frame = pd.read_csv(csv_file)
+    frame.drop(index=[100, 250, 400]).to_csv(path, index=False)
+    options = ["--models", "naive", "--horizon", "12", "--folds", "3", "--seasonal-period", "24"]
+    options += ["--out", str(tmp_path)]
+    code = main(["backtest", "--data", str(path), "--time-col", "date", "--target", "OT", *options])
+    assert code == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "TimeIndexWarning" in line]
+    assert len(warned) == 1 and "naive: TimeIndexWarning (x" in warned[0]
+
+
+def test_every_neural_family_has_a_command_line_name():
+    from tsforecast.cli import make_model
+
+    assert type(make_model("rnn", horizon=12, seasonal_period=24)).__name__ == "RNNForecaster"
 
 
 def test_missing_file_and_module_entry_point(tmp_path):

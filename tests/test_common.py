@@ -14,7 +14,6 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import calendar_frame
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import NotFittedError
@@ -26,6 +25,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import tsforecast
 from tsforecast import all_estimators
 from tsforecast.base import TimeIndexWarning
+
+from conftest import calendar_frame
 
 #: The checks that the "rows are time steps" paradigm fails by definition.
 EXPECTED_FAILED_CHECKS = {
@@ -304,12 +305,14 @@ def test_bad_input_errors(estimator, case, hourly_ot):
     X_nan.iloc[3, 0] = np.inf
     with pytest.raises(ValueError, match="X contains inf"):
         model.fit(X_nan, y)
-    with pytest.raises(ValueError, match=r"not sorted.*sort_index"):
+    with pytest.raises(ValueError, match=r"index of y is not sorted.*sort_index"):  # y's, as X is None
         model.fit(None, y.iloc[::-1])
-    with pytest.raises(ValueError, match=r"duplicated.*groupby"):
+    with pytest.raises(ValueError, match=r"index of y has duplicated.*y.groupby"):
         model.fit(None, pd.concat([y.iloc[:50], y.iloc[49:100]]))
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+    with pytest.raises(ValueError, match="inconsistent numbers of samples.*one row for each row of y"):
         model.fit(np.zeros((len(y) - 1, 1)), y.to_numpy())
+    with pytest.raises(ValueError, match=r"X has \d+ rows and y has \d+.*X.loc\[y.index\]"):
+        model.fit(calendar_frame(y.index).iloc[:-10], y)
     with pytest.raises(ValueError, match="different indexes"):
         model.fit(calendar_frame(y.index + pd.Timedelta(hours=1)), y)
     shortest = model._min_train_size()
@@ -331,3 +334,7 @@ def test_bad_input_errors(estimator, case, hourly_ot):
         fitted.forecast(3)
     with pytest.warns(TimeIndexWarning, match="gap between training and forecast cannot be seen"):
         fitted.predict(future.to_numpy())
+    with pytest.raises(ValueError, match="at or before the training end.*update appends only newly observed"):
+        fitted.update(calendar_frame(y.index[-3:]), y.iloc[-3:])
+    with pytest.raises(ValueError, match="update got no rows"):
+        fitted.update(calendar_frame(y.index[:0]), y.iloc[:0])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import calendar_frame
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold, TimeSeriesSplit, cross_validate
 from sklearn.pipeline import Pipeline
@@ -28,6 +27,8 @@ from tsforecast.model_selection import (
     backtest,
     temporal_train_test_split,
 )
+
+from conftest import calendar_frame
 
 
 def _lstm_class():

@@ -372,3 +372,24 @@ def test_flat_forecast_flag_matches_forecasts(est, flat):
     if flat:
         pred = est.fit(None, np.cumsum(np.random.default_rng(14).normal(size=80)) + 50).predict(_h(5))
         np.testing.assert_allclose(pred, pred[0], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "estimator, needed",
+    [
+        (ETSForecaster(seasonal_period=12), 24),
+        (ThetaForecaster(seasonal_period=12), 24),
+        (ARIMAForecaster(seasonal_period=12, max_models=4), 27),
+    ],
+    ids=["ETS", "Theta", "ARIMA"],
+)
+def test_a_season_too_long_for_the_series_is_left_out_with_a_warning(estimator, needed):
+    """The automatic models drop a season they cannot estimate, as documented, and say so."""
+    y = _seasonal_series(n=60)
+    with pytest.warns(
+        UserWarning, match=rf"seasonal_period=12.*only {needed - 1} time steps.*{needed} needed"
+    ):
+        estimator.fit(None, y[: needed - 1])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "seasonal_period=12", UserWarning)
+        estimator.fit(None, y[:needed])

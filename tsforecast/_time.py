@@ -74,8 +74,7 @@ def check_time_index(index: pd.Index, name: str) -> None:
         dup = index[index.duplicated()].unique()[:5].tolist()
         raise ValueError(
             f"The index of {name} has duplicated time stamps, e.g. {dup}. Each row must "
-            "be one time step: aggregate duplicates first, e.g. "
-            "`y.groupby(level=0).mean()`."
+            f"be one time step: aggregate duplicates first, e.g. `{name}.groupby(level=0).mean()`."
         )
     if not index.is_monotonic_increasing:
         where = int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
@@ -137,23 +136,30 @@ def index_kind(index: pd.Index) -> str:
     return "other"
 
 
-def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tuple[np.ndarray, bool]:
-    """Steps ahead (1 = the first step after the training end) for predict's rows.
+def steps_from_index(
+    axis: TimeAxis, index: pd.Index | None, n_rows: int, name: str = "X", caller: str = "predict"
+) -> tuple[np.ndarray, bool]:
+    """Steps ahead (1 = the first step after the training end) for predict's or update's rows.
 
-    Returns ``(steps, located)``; ``located`` is False when the rows could not be
-    placed on the time axis and were taken as steps ``1..n_rows``.
+    ``name`` is the argument the index came from and ``caller`` the method, for the
+    error messages. Returns ``(steps, located)``; ``located`` is False when the rows
+    could not be placed on the time axis and were taken as steps ``1..n_rows``.
     """
     default = np.arange(1, n_rows + 1, dtype=np.int64)
+    only_future = {
+        "predict": "predict forecasts only the steps after the training end.",
+        "update": "update appends only newly observed steps: leave out the rows it has already seen.",
+    }[caller]
     if index is None or n_rows == 0 or _is_default_range(index):
         return default, False
     kind = index_kind(index)
     if axis.kind == "position":
         if kind == "datetime" and isinstance(axis.last, pd.Timestamp):
-            check_time_index(index, "X")
+            check_time_index(index, name)
             if index[0] <= axis.last:
                 raise ValueError(
-                    f"X's first time stamp {index[0]} is at or before the training end "
-                    f"{axis.last}: predict forecasts only future steps."
+                    f"{name}'s first time stamp {index[0]} is at or before the training end "
+                    f"{axis.last}: {only_future}"
                 )
             if axis.step is not None and index[0] - axis.last > axis.step:
                 warnings.warn(
@@ -167,14 +173,13 @@ def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tup
         return default, False
     if kind != axis.kind:
         return default, False
-    check_time_index(index, "X")
+    check_time_index(index, name)
     if axis.kind == "datetime":
         if (index.tz is None) != (axis.last.tz is None):
-            raise ValueError("X's DatetimeIndex and the training index differ in time zone awareness.")
+            raise ValueError(f"{name}'s DatetimeIndex and the training index differ in time zone awareness.")
         if index[0] <= axis.last:
             raise ValueError(
-                f"X starts at {index[0]}, at or before the training end {axis.last}: "
-                "predict forecasts only the steps after the training end."
+                f"{name} starts at {index[0]}, at or before the training end {axis.last}: {only_future}"
             )
         grid = pd.date_range(start=axis.last, end=index[-1], freq=axis.step)
         steps = grid.get_indexer(index)
@@ -182,28 +187,27 @@ def steps_from_index(axis: TimeAxis, index: pd.Index | None, n_rows: int) -> tup
     elif axis.kind == "period":
         if index.freqstr != axis.last.freqstr:
             raise ValueError(
-                f"X's PeriodIndex has freq {index.freqstr}, the training index {axis.last.freqstr}."
+                f"{name}'s PeriodIndex has freq {index.freqstr}, the training index {axis.last.freqstr}."
             )
         offset = index.asi8 - axis.last.ordinal
         steps, rest = np.divmod(offset, axis.step)
         bad = rest != 0
         if (offset <= 0).any():
             raise ValueError(
-                f"X starts at {index[0]}, at or before the training end {axis.last}: "
-                "predict forecasts only the steps after the training end."
+                f"{name} starts at {index[0]}, at or before the training end {axis.last}: {only_future}"
             )
     else:
         offset = np.asarray(index, dtype=np.int64) - axis.last
         if (offset <= 0).any():
             raise ValueError(
-                f"X's index starts at {index[0]}, at or before the training end {axis.last}: "
-                "predict forecasts only the steps after the training end."
+                f"{name}'s index starts at {index[0]}, at or before the training end {axis.last}: "
+                f"{only_future}"
             )
         steps, rest = np.divmod(offset, axis.step)
         bad = rest != 0
     if bad.any():
         raise ValueError(
-            f"X's index labels {list(index[bad][:5])} are off the training grid "
+            f"{name}'s index labels {list(index[bad][:5])} are off the training grid "
             f"(last label {axis.last}, step {axis.step}): each row must be a whole number of "
             "steps after the training end."
         )

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -253,6 +254,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if y is None:
             raise ValueError(f"{type(self).__name__}.update requires y, the newly observed values.")
+        if len(y) == 0:
+            raise ValueError(
+                f"{type(self).__name__}.update got no rows: pass y (and X) for at least one newly "
+                "observed step."
+            )
+        x_given = X is not None
         if X is None:
             X = (
                 pd.DataFrame(index=y.index)
@@ -261,7 +268,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             )
         _check_finite(y, "y")
         index = self._time_index(X, y)
-        steps, located = steps_from_index(self._time_axis, index, len(y))
+        steps, located = steps_from_index(self._time_axis, index, len(y), "X" if x_given else "y", "update")
         if located and not np.array_equal(steps, np.arange(1, len(y) + 1)):
             raise ValueError(
                 f"update's rows must directly follow the last seen step {self.last_index_}: "
@@ -313,7 +320,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     def _time_index(X, y) -> pd.Index | None:
         """The time axis of (X, y): X's index unless it is a default RangeIndex."""
         x_index, y_index = _pandas_index(X), _pandas_index(y)
-        for name, idx in (("X", x_index), ("y", y_index)):
+        # y first: without X, fit and update give X y's index, and the error must name y
+        for name, idx in (("y", y_index), ("X", x_index)):
             if idx is not None:
                 check_time_index(idx, name)
         candidates = [idx for idx in (x_index, y_index) if idx is not None]
@@ -336,14 +344,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         return isinstance(X, pd.DataFrame) and X.shape[1] == 0
 
     def _validate_fit_data(self, X, y):
+        sized = X is not None and not issparse(X) and hasattr(X, "__len__") and hasattr(y, "__len__")
+        if sized and len(X) != len(y):  # sparse X is refused by validate_data, with its own message
+            raise ValueError(
+                f"Found input variables with inconsistent numbers of samples: X has {len(X)} "
+                f"rows and y has {len(y)}. Rows are time steps, so X needs one row for each "
+                "row of y: align them first (e.g. `X = X.loc[y.index]`)."
+            )
         if X is None or self._zero_column_frame(X):
             y_arr = validate_data(self, X="no_validation", y=y, multi_output=True, y_numeric=True)
-            n_x = len(X) if X is not None else len(y_arr)
-            if n_x != len(y_arr):
-                raise ValueError(
-                    f"Found input variables with inconsistent numbers of samples: X has {n_x} "
-                    f"rows and y has {len(y_arr)}. X and y must cover the same time steps."
-                )
             self.n_features_in_ = 0
             if hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_

@@ -15,7 +15,9 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +34,29 @@ def _markdown(table: pd.DataFrame) -> str:
     """A markdown table with 3 decimals; counts stay integers (tabulate would print 10.000)."""
     counts = table.select_dtypes("integer").columns
     return table.astype(dict.fromkeys(counts, str)).to_markdown(floatfmt=".3f")
+
+
+@contextmanager
+def _reported_warnings(label: str) -> Iterator[None]:
+    """Report the user-facing warnings raised inside, once each, on stderr after the block.
+
+    A backtest fits a model at every fold, so one warning (a network that kept its initial weights,
+    an ARIMA fit that did not converge) can repeat many times: it is printed once, with its count.
+    Deprecation and future warnings are for developers, not for the command line's user.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            counts = Counter(
+                (w.category.__name__, " ".join(str(w.message).split()))
+                for w in caught
+                if issubclass(w.category, UserWarning)
+            )
+            for (category, message), count in counts.items():
+                times = f" (x{count})" if count > 1 else ""
+                print(f"  {label}: {category}{times}: {message}", file=sys.stderr, flush=True)
 
 
 def _neural(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
@@ -68,6 +93,7 @@ MODELS: dict[str, Callable[[int, int, bool], object]] = {
     "theta": _classical("ThetaForecaster"),
     "lstm": _neural("LSTMForecaster"),
     "gru": _neural("GRUForecaster"),
+    "rnn": _neural("RNNForecaster"),
     "seq2seq": _neural("Seq2SeqForecaster", hidden_size=32),
     "transformer": _neural("TransformerForecaster"),
     "tcn": _neural("TCNForecaster"),
@@ -120,13 +146,30 @@ def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], feat
         raise CLIError(f"column(s) {missing} not in the data; its columns are {list(frame.columns)}")
     if time_col is not None:
         try:
-            stamps = pd.to_datetime(frame[time_col])
+            with warnings.catch_warnings():  # pandas' advice on format= is for its own callers
+                warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+                stamps = pd.to_datetime(frame[time_col])
         except (ValueError, TypeError) as exc:
+            reason = str(exc).splitlines()[0].split(", at position")[0]  # pandas adds advice about format=
             raise CLIError(
-                f"time column {time_col!r} could not be parsed as dates ({exc}); fix the column or omit "
-                "--time-col to count rows by position"
+                f"time column {time_col!r} could not be parsed as dates ({reason}); fix the column "
+                "(ISO 8601 dates such as 2024-01-31 13:00 always parse) or omit --time-col to count "
+                "rows by position"
             ) from None
-        frame = frame.set_index(pd.DatetimeIndex(stamps, name=time_col)).drop(columns=time_col)
+        index = pd.DatetimeIndex(stamps, name=time_col)
+        if index.has_duplicates:
+            duplicated = index[index.duplicated()].unique()[:3].tolist()
+            raise CLIError(
+                f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in duplicated]}: "
+                "keep one row per time stamp (aggregate or drop the duplicates) in the file"
+            )
+        if not index.is_monotonic_increasing:
+            where = int(np.flatnonzero(np.diff(index.asi8) < 0)[0]) + 1
+            raise CLIError(
+                f"time column {time_col!r} is not in increasing time order (row {where + 1} of the data, "
+                f"{index[where]}, comes after {index[where - 1]}): sort the file by {time_col!r}"
+            )
+        frame = frame.set_index(index).drop(columns=time_col)
     for column in [*targets, *features]:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             raise CLIError(
@@ -170,8 +213,7 @@ def _run_backtest(models: dict, X, y, *, horizon: int, folds: int, refit: bool, 
     results = []
     for label, model in models.items():
         start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _reported_warnings(label):
             try:
                 result = backtest({label: model}, X, y, cv=cv, refit=refit, seasonal_period=seasonal_period)
             except ValueError as exc:
@@ -262,8 +304,7 @@ def _forecast(args: argparse.Namespace) -> int:
     model = make_model(args.model, args.horizon, period, quick=args.quick)
     if len(y) < 2 * args.horizon:
         raise CLIError(f"{len(y)} rows are too few to forecast {args.horizon} steps; lower --horizon")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _reported_warnings(args.model):
         try:
             model.fit(X, y)
         except ValueError as exc:
@@ -311,27 +352,44 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--data", required=True, help="CSV or Parquet file")
         cmd.add_argument("--time-col", default=None, help="time stamp column (omit: rows by position)")
         cmd.add_argument("--target", required=True, help="column to forecast (comma-separated: several)")
-        cmd.add_argument("--horizon", type=int, default=24)
+        cmd.add_argument("--horizon", type=int, default=24, help="steps to forecast (default 24)")
         cmd.add_argument(
-            "--seasonal-period", type=int, default=None, help="default: from the data's frequency"
+            "--seasonal-period",
+            type=int,
+            default=None,
+            help="length of the season, 1 for none (default: from the data's frequency: 24 for "
+            "hourly, 7 for daily, 52 for weekly data)",
         )
         cmd.add_argument("--quick", action="store_true", help="fewer epochs for the neural models")
         cmd.add_argument("--out", default=".", help="output folder")
         cmd.set_defaults(run=run)
         if name == "backtest":
             cmd.add_argument("--features", default=None, help="comma-separated exogenous columns")
-            cmd.add_argument("--models", default="naive,snaive,ets,theta,lstm,gru")
-            cmd.add_argument("--folds", type=int, default=5)
-            cmd.add_argument("--refit", action=argparse.BooleanOptionalAction, default=True)
+            cmd.add_argument(
+                "--models",
+                default="naive,snaive,ets,theta,lstm,gru",
+                help=f"comma-separated, from {all_models} (default naive,snaive,ets,theta,lstm,gru)",
+            )
+            cmd.add_argument("--folds", type=int, default=5, help="rolling origins (default 5)")
+            cmd.add_argument(
+                "--refit",
+                action=argparse.BooleanOptionalAction,
+                default=True,
+                help="refit at every origin (default; --no-refit: fit once, forecast every origin)",
+            )
         else:
-            cmd.add_argument("--model", default="lstm", help=f"one of {all_models}")
+            cmd.add_argument("--model", default="lstm", help=f"one of {all_models} (default lstm)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code (0 ok, 2 bad input)."""
     args = _parser().parse_args(argv)
-    for value, name in ((getattr(args, "horizon", 1), "--horizon"), (getattr(args, "folds", 1), "--folds")):
+    for value, name in (
+        (getattr(args, "horizon", 1), "--horizon"),
+        (getattr(args, "folds", 1), "--folds"),
+        (1 if getattr(args, "seasonal_period", None) is None else args.seasonal_period, "--seasonal-period"),
+    ):
         if value < 1:
             print(f"tsforecast: error: {name} must be a positive integer, got {value}", file=sys.stderr)
             return 2

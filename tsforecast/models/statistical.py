@@ -44,6 +44,22 @@ def _check_choice(name: str, value, options: tuple) -> None:
         raise ValueError(f"{name} must be one of {options}, got {value!r}.")
 
 
+def _warn_season_left_out(model, n: int, m: int, needed: int) -> None:
+    """Say so when ``seasonal_period`` asked for a season that a series this short cannot estimate.
+
+    The automatic models then fit without one, as documented; a user who set the period should
+    still learn that it was not used, rather than read a flat forecast as a seasonal one.
+    """
+    if m > 1 and n < needed:
+        warnings.warn(
+            f"{type(model).__name__}: seasonal_period={m}, but the series has only {n} time steps, "
+            f"fewer than the {needed} needed to estimate a season, so it is fitted without one. "
+            f"Give at least {needed} steps, or set seasonal_period=1 for a non-seasonal model.",
+            UserWarning,
+            stacklevel=4,  # the user's fit, through BaseForecaster.fit and _fit
+        )
+
+
 def _is_constant(y: np.ndarray) -> bool:
     return bool(np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())))
 
@@ -225,6 +241,8 @@ class ETSForecaster(_StatsmodelsForecaster):
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         m = self._check_params()
+        if self.seasonal == "auto":
+            _warn_season_left_out(self, len(y), m, 2 * m)
         self.models_, self.model_specs_ = [], []
         not_converged = []
         for j in range(y.shape[1]):
@@ -457,6 +475,8 @@ class ARIMAForecaster(_StatsmodelsForecaster):
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         m = self._check_params()
+        if self.order is None and self.seasonal_order is None:  # the automatic search
+            _warn_season_left_out(self, len(y), m, 2 * m + 3)
         exog = np.array(X, dtype=np.float64) if X.shape[1] > 0 else None
         self.models_, self.orders_, self.model_specs_ = [], [], []
         not_converged = []
@@ -713,6 +733,8 @@ class ThetaForecaster(_StatsmodelsForecaster):
         from statsmodels.tsa.forecasting.theta import ThetaModel
 
         m = self._check_params()
+        if self.deseasonalize:
+            _warn_season_left_out(self, len(y), m, 2 * m)
         self.models_, self.model_specs_ = [], []
         for j in range(y.shape[1]):
             col = np.ascontiguousarray(y[:, j])
