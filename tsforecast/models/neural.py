@@ -25,14 +25,12 @@ from torch import nn
 
 from tsforecast.base import BaseForecaster
 from tsforecast.nn.normalization import instance_denormalize, instance_normalize
-from tsforecast.training.loop import LOSSES, LR_SCHEDULES, train_module
+from tsforecast.training.loop import LOSSES, LR_SCHEDULES, inference_batch_size, train_module
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
 __all__ = ["NeuralForecaster", "document_parameters", "resolve_device", "shared_parameters"]
 
 _NORMALIZATIONS = ("instance", "last", None)
-#: Rows per forward pass at prediction time (at least ``batch_size``).
-_PREDICT_CHUNK = 1024
 
 
 _PARAMETERS_DOC = """lookback : int or None, default=None
@@ -422,7 +420,7 @@ class NeuralForecaster(BaseForecaster):
         exactly as ``predict`` would after training (or ``update``) on
         ``y[:o]``. The weights are not refitted: this is the prediction step of
         a backtest without refit. All origins go through the network together
-        (in chunks of ``max(batch_size, 1024)`` windows), not in a Python loop.
+        (in chunks of ``max(batch_size, 256)`` windows on a CPU, 1024 on a GPU), not in a Python loop.
 
         Parameters
         ----------
@@ -499,7 +497,7 @@ class NeuralForecaster(BaseForecaster):
         exog_past = as_tensor(self._scale_exog(x_past)).repeat_interleave(k, dim=0)
         exog_future = as_tensor(self._scale_exog(x_future)).repeat_interleave(k, dim=0)
         min_scale = torch.as_tensor(self._min_scale, dtype=torch.float32, device=device).repeat(n_origins)
-        chunk = max(int(self.batch_size), _PREDICT_CHUNK)
+        chunk = inference_batch_size(self.batch_size, device)
         out = torch.cat(
             [
                 self._rollout(
