@@ -14,7 +14,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 def benchmarks_on_path(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     yield
-    for name in ("long_horizon", "exchange_random_walk", "seq2seq_speed"):
+    for name in ("long_horizon", "exchange_random_walk", "seq2seq_speed", "inference_chunk"):
         sys.modules.pop(name, None)
 
 
@@ -82,3 +82,12 @@ def test_seq2seq_speed_variants_share_weights_and_gradients(benchmarks_on_path, 
     assert set(rows) == set(seq2seq_speed.VARIANTS)
     # every variant trains the same network: gradients equal to float32 rounding
     assert all(float(cells[-1]) < 1e-5 for cells in rows.values())
+
+
+def test_inference_chunk_times_every_chunk_size(benchmarks_on_path, capsys):
+    import inference_chunk
+
+    inference_chunk.main(["--origins", "4", "--chunks", "8,1024", "--repeats", "1", "--models", "TCN"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| TCN")]
+    assert [line.split("|")[2].strip() for line in lines] == ["8", "1024"]
+    assert float(lines[1].split("|")[4]) == 1.0  # the ratio of 1024 to itself
