@@ -68,19 +68,32 @@ def regular_step(index: pd.DatetimeIndex):
     return None
 
 
+def time_index_disorder(index: pd.Index) -> tuple[str, Any] | None:
+    """How a time index breaks "one row per time step, in order", if it does.
+
+    ``("duplicated", stamps)`` with up to five repeated stamps, ``("unsorted", where)`` with the
+    position of the first row that does not come after the one before it, or None. The caller words
+    the error: the library in terms of pandas, the command line in terms of the file.
+    """
+    if index.has_duplicates:
+        return "duplicated", index[index.duplicated()].unique()[:5].tolist()
+    if not index.is_monotonic_increasing:
+        return "unsorted", int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
+    return None
+
+
 def check_time_index(index: pd.Index, name: str) -> None:
     """Raise when a time index is unsorted or duplicated; data are never reordered."""
-    if index.has_duplicates:
-        dup = index[index.duplicated()].unique()[:5].tolist()
+    kind, detail = time_index_disorder(index) or (None, None)
+    if kind == "duplicated":
         raise ValueError(
-            f"The index of {name} has duplicated time stamps, e.g. {dup}. Each row must "
+            f"The index of {name} has duplicated time stamps, e.g. {detail}. Each row must "
             f"be one time step: aggregate duplicates first, e.g. `{name}.groupby(level=0).mean()`."
         )
-    if not index.is_monotonic_increasing:
-        where = int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
+    if kind == "unsorted":
         raise ValueError(
-            f"The index of {name} is not sorted in increasing time order ({index[where]!r} "
-            f"at position {where} follows {index[where - 1]!r}). Sort it with `.sort_index()`; "
+            f"The index of {name} is not sorted in increasing time order ({index[detail]!r} "
+            f"at position {detail} follows {index[detail - 1]!r}). Sort it with `.sort_index()`; "
             "forecasters never reorder data silently."
         )
 

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tsforecast._time import time_index_disorder
+
 __all__ = ["main", "MODELS", "make_model"]
 
 
@@ -157,17 +159,16 @@ def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], feat
                 "rows by position"
             ) from None
         index = pd.DatetimeIndex(stamps, name=time_col)
-        if index.has_duplicates:
-            duplicated = index[index.duplicated()].unique()[:3].tolist()
+        kind, detail = time_index_disorder(index) or (None, None)
+        if kind == "duplicated":
             raise CLIError(
-                f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in duplicated]}: "
+                f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in detail[:3]]}: "
                 "keep one row per time stamp (aggregate or drop the duplicates) in the file"
             )
-        if not index.is_monotonic_increasing:
-            where = int(np.flatnonzero(np.diff(index.asi8) < 0)[0]) + 1
+        if kind == "unsorted":
             raise CLIError(
-                f"time column {time_col!r} is not in increasing time order (row {where + 1} of the data, "
-                f"{index[where]}, comes after {index[where - 1]}): sort the file by {time_col!r}"
+                f"time column {time_col!r} is not in increasing time order (row {detail + 1} of the data, "
+                f"{index[detail]}, comes after {index[detail - 1]}): sort the file by {time_col!r}"
             )
         frame = frame.set_index(index).drop(columns=time_col)
     for column in [*targets, *features]:
