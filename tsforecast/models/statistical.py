@@ -44,12 +44,13 @@ def _check_choice(name: str, value, options: tuple) -> None:
         raise ValueError(f"{name} must be one of {options}, got {value!r}.")
 
 
-def _warn_season_left_out(model, n: int, m: int, needed: int) -> None:
+def _warn_season_left_out(model, n: int, m: int) -> None:
     """Say so when ``seasonal_period`` asked for a season that a series this short cannot estimate.
 
     The automatic models then fit without one, as documented; a user who set the period should
     still learn that it was not used, rather than read a flat forecast as a seasonal one.
     """
+    needed = model._seasonal_min_length(m)
     if m > 1 and n < needed:
         warnings.warn(
             f"{type(model).__name__}: seasonal_period={m}, but the series has only {n} time steps, "
@@ -142,6 +143,11 @@ class _StatsmodelsForecaster(BaseForecaster):
     def _forecast_one(self, res, horizon: int, exog):
         return res.forecast(horizon)
 
+    @staticmethod
+    def _seasonal_min_length(m: int) -> int:
+        """Steps a series needs before the automatic choice can include a season of ``m`` steps."""
+        return 2 * m
+
 
 # -- ETS -----------------------------------------------------------------------------------
 
@@ -214,7 +220,7 @@ class ETSForecaster(_StatsmodelsForecaster):
 
     def _min_train_size(self) -> int:
         m = self._check_params()
-        return 2 * m if self.seasonal in ("add", "mul") else 3
+        return self._seasonal_min_length(m) if self.seasonal in ("add", "mul") else 3
 
     def _has_flat_forecast(self) -> bool:
         """Whether every step gets the same value whatever the data (row order then cannot matter)."""
@@ -226,7 +232,7 @@ class ETSForecaster(_StatsmodelsForecaster):
         trends = [None, "add"] if self.trend == "auto" else [self.trend]
         seasonals = [self.seasonal]
         if self.seasonal == "auto":
-            seasonals = [None] + (["add", "mul"] if m > 1 and n >= 2 * m else [])
+            seasonals = [None] + (["add", "mul"] if m > 1 and n >= self._seasonal_min_length(m) else [])
         specs = []
         for error, trend, seasonal in itertools.product(errors, trends, seasonals):
             if not positive and "mul" in (error, seasonal):
@@ -242,7 +248,7 @@ class ETSForecaster(_StatsmodelsForecaster):
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         m = self._check_params()
         if self.seasonal == "auto":
-            _warn_season_left_out(self, len(y), m, 2 * m)
+            _warn_season_left_out(self, len(y), m)
         self.models_, self.model_specs_ = [], []
         not_converged = []
         for j in range(y.shape[1]):
@@ -465,6 +471,11 @@ class ARIMAForecaster(_StatsmodelsForecaster):
                 raise ValueError(f"{name} must be a positive integer, got {value!r}.")
         return m
 
+    @staticmethod
+    def _seasonal_min_length(m: int) -> int:
+        """The stepwise search's seasonal candidates need ``2 m + 3`` steps."""
+        return 2 * m + 3
+
     def _min_train_size(self) -> int:
         m = self._check_params()
         if self.order is None:
@@ -476,7 +487,7 @@ class ARIMAForecaster(_StatsmodelsForecaster):
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         m = self._check_params()
         if self.order is None and self.seasonal_order is None:  # the automatic search
-            _warn_season_left_out(self, len(y), m, 2 * m + 3)
+            _warn_season_left_out(self, len(y), m)
         exog = np.array(X, dtype=np.float64) if X.shape[1] > 0 else None
         self.models_, self.orders_, self.model_specs_ = [], [], []
         not_converged = []
@@ -549,7 +560,9 @@ class ARIMAForecaster(_StatsmodelsForecaster):
         n = len(col)
         max_p, max_q, max_P, max_Q = self.max_order
         fixed_seasonal = self.seasonal_order is not None
-        seasonal = m > 1 and (any(self.seasonal_order) if fixed_seasonal else n > 2 * m + 2)
+        seasonal = m > 1 and (
+            any(self.seasonal_order) if fixed_seasonal else n >= self._seasonal_min_length(m)
+        )
         if fixed_seasonal:
             P0, D, Q0 = self.seasonal_order
         else:
@@ -734,7 +747,7 @@ class ThetaForecaster(_StatsmodelsForecaster):
 
         m = self._check_params()
         if self.deseasonalize:
-            _warn_season_left_out(self, len(y), m, 2 * m)
+            _warn_season_left_out(self, len(y), m)
         self.models_, self.model_specs_ = [], []
         for j in range(y.shape[1]):
             col = np.ascontiguousarray(y[:, j])
@@ -748,7 +761,7 @@ class ThetaForecaster(_StatsmodelsForecaster):
                     f"column {j} has minimum {col.min():.6g}. Use method='additive' (or 'auto'), or "
                     "shift the series above zero."
                 )
-            seasonal = bool(self.deseasonalize) and m > 1 and len(col) >= 2 * m
+            seasonal = bool(self.deseasonalize) and m > 1 and len(col) >= self._seasonal_min_length(m)
             method = {"auto": "auto", "multiplicative": "mul", "additive": "add"}[self.method]
             try:
                 with _quiet([]):
