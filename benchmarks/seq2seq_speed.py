@@ -46,7 +46,7 @@ class SequenceCallStep(nn.Module):
         super().__init__()
         first = cells.cells[0]
         self.is_lstm = cells.is_lstm
-        self.layer = CELLS["lstm" if cells.is_lstm else "gru"](
+        self.layer = CELLS[cells.cell](
             first.input_size, first.hidden_size, len(cells.cells), batch_first=True, dropout=cells.dropout
         )
         with torch.no_grad():

@@ -46,12 +46,17 @@ class StackedCell(nn.Module):
         self, cell: str, input_size: int, hidden_size: int, num_layers: int = 1, dropout: float = 0.0
     ):
         super().__init__()
-        self.is_lstm = cell == "lstm"
+        self.cell = cell
         self.dropout = dropout
         self.cells = nn.ModuleList(
             _STEP_CELLS[cell](input_size if layer == 0 else hidden_size, hidden_size)
             for layer in range(num_layers)
         )
+
+    @property
+    def is_lstm(self) -> bool:
+        """Whether each layer's state is an ``(h, c)`` pair rather than ``h`` alone."""
+        return self.cell == "lstm"
 
     def layers(self, state) -> list:
         """One state per layer, as :meth:`forward` takes and returns them.
