@@ -177,6 +177,12 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
     kept = 32 * (len(origins) // 32)
     repeat_last = np.repeat(scaled[origins - 1][:, None], horizon, axis=1)
 
+    def per_origin(err: np.ndarray) -> np.ndarray:
+        """Summed squared error per test origin, averaged over seeds: err (seeds, windows, H, columns)."""
+        return np.mean(err**2, axis=0).sum(axis=(1, 2))
+
+    base = per_origin((repeat_last - truth)[None])
+
     def row(model_name, preds, seconds):
         """Scores of a model over its seeds' forecasts: mean over seeds, and their spread."""
         err = np.stack(preds) - truth  # (seeds, windows, H, columns)
@@ -196,8 +202,6 @@ def evaluate(name: str, frame: pd.DataFrame, horizon: int, args) -> list[dict]:
         }
         if rows:
             out["vs repeat last"] = out["MSE"] / rows[0]["MSE"]
-            per_origin = lambda e: np.mean(e**2, axis=0).sum(axis=(1, 2))  # noqa: E731  (mean over seeds)
-            base = per_origin((repeat_last - truth)[None])
             interval = None if args.quick else block_bootstrap_ratio(per_origin(err), base, horizon)
             out["95% CI"] = "n/a" if interval is None else f"[{interval[0]:.3f}, {interval[1]:.3f}]"
         spread = f" (sd {out['MSE sd']:.4f} over {len(preds)} seeds)" if len(preds) > 1 else ""
