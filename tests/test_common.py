@@ -338,3 +338,16 @@ def test_bad_input_errors(estimator, case, hourly_ot):
         fitted.update(calendar_frame(y.index[-3:]), y.iloc[-3:])
     with pytest.raises(ValueError, match="update got no rows"):
         fitted.update(calendar_frame(y.index[:0]), y.iloc[:0])
+
+
+@pytest.mark.parametrize("estimator, case", list(_first_cases()))
+def test_features_a_model_ignores_are_warned_about_once(estimator, case, hourly_ot):
+    y = hourly_ot.iloc[:200]
+    X = pd.DataFrame({"hour": y.index.hour.astype(float)}, index=y.index)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clone(estimator).fit(X, y)
+    ignored = [w for w in caught if issubclass(w.category, tsforecast.base.IgnoredFeaturesWarning)]
+    assert len(ignored) == (0 if estimator.uses_exogenous else 1), [str(w.message) for w in ignored]
+    if ignored:
+        assert "does not use the values of X" in str(ignored[0].message)

@@ -74,10 +74,7 @@ SKTIME_SLOW_TESTS = (
 class _LinearOnX(BaseForecaster):
     """A forecaster that uses X's values: least squares of y on [1, X]."""
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.regressor_tags.poor_score = False
-        return tags
+    uses_exogenous = True
 
     def _fit(self, y, X):
         design = np.hstack([np.ones((len(X), 1)), X])
@@ -197,6 +194,41 @@ def test_exogenous_X_reaches_the_estimator(hourly_500):
     )
     with pytest.raises(ValueError, match="no rows for the forecast time points"):
         wrapped.predict(fh=np.arange(1, 30), X=hour.iloc[test])
+
+
+def _exogenous_cases():
+    for name, cls in all_estimators():
+        if cls.uses_exogenous:
+            yield pytest.param(cls, CASES[name][0].params, id=name)
+
+
+def test_the_exogenous_capability_is_declared_not_inferred():
+    declared = {name for name, cls in all_estimators() if cls.uses_exogenous}
+    assert "ARIMAForecaster" in declared and "LSTMForecaster" in declared
+    assert not declared & {"NaiveForecaster", "ETSForecaster", "ThetaForecaster"}
+    for name, cls in all_estimators():
+        # every forecaster sets poor_score (sklearn's score checks cannot apply): it says nothing about X
+        assert get_tags(cls()).regressor_tags.poor_score
+        assert to_sktime(cls()).get_tag("capability:exogenous") is cls.uses_exogenous, name
+
+
+@pytest.mark.parametrize("cls, params", list(_exogenous_cases()))
+def test_exogenous_X_reaches_every_model_that_uses_it(cls, params):
+    # y = 5 x + small noise: a model given X through sktime must follow x, as it does when fit directly
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2024-01-01", periods=160, freq="D")
+    X = pd.DataFrame({"x": rng.normal(size=160)}, index=index)
+    y = pd.Series(5 * X["x"] + rng.normal(scale=0.1, size=160), index=index, name="y")
+    params = {**params, "max_epochs": 30} if "max_epochs" in params else params
+    train, test = slice(0, 150), slice(150, 160)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wrapped = to_sktime(cls(**params)).fit(y.iloc[train], X=X.iloc[train])
+        through_sktime = wrapped.predict(fh=np.arange(1, 11), X=X.iloc[test]).to_numpy()
+        direct = cls(**params).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
+    np.testing.assert_allclose(through_sktime, direct, rtol=1e-6, atol=1e-6)
+    # and X mattered: the forecasts move with x (a model given no X would be nearly flat)
+    assert np.corrcoef(through_sktime, X["x"].iloc[test])[0, 1] > 0.5
 
 
 def test_update_moves_the_origin(hourly_500):

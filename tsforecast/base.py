@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,11 @@ from tsforecast._time import (
     steps_from_index,
 )
 
-__all__ = ["BaseForecaster", "TimeIndexWarning"]
+__all__ = ["BaseForecaster", "IgnoredFeaturesWarning", "TimeIndexWarning"]
+
+
+class IgnoredFeaturesWarning(UserWarning):
+    """X has feature columns, but the forecaster does not use X's values (``uses_exogenous`` False)."""
 
 
 def _pandas_index(obj) -> pd.Index | None:
@@ -101,6 +106,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         The observed targets, the history that forecasts start from.
     """
 
+    #: Whether the forecast depends on the values of X (exogenous regressors). Every forecaster
+    #: validates X; only those that set this True use it. It is the one declaration read by the
+    #: sktime adapter (``capability:exogenous``), the CLI and the docs: never inferred from a tag.
+    uses_exogenous: ClassVar[bool] = False
+
+    #: scikit-learn's declarative parameter checks, validated once when ``fit`` starts. Subclasses
+    #: extend their parent's: ``{**Parent._parameter_constraints, "name": [...]}``.
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {}
+
     # -- hooks for subclasses -------------------------------------------------
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
@@ -143,6 +157,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
+        self._validate_params()
         if y is None:
             hint = ""
             if X is not None and (np.ndim(X) == 1 or np.shape(X)[-1:] == (1,)):
@@ -158,6 +173,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             _check_finite(X, "X")
         X_arr, y_arr = self._validate_fit_data(X, y)
         self._check_length(len(y_arr))
+        if X_arr.shape[1] > 0 and not self.uses_exogenous:
+            warnings.warn(
+                f"{type(self).__name__} does not use the values of X: its forecasts depend on y alone, "
+                f"so the {X_arr.shape[1]} feature column(s) are validated but ignored. To forecast "
+                "from features use a model that uses them (ARIMAForecaster or a neural forecaster).",
+                IgnoredFeaturesWarning,
+                stacklevel=2,
+            )
         axis, message = fit_time_axis(index, len(y_arr))
         if message is not None:
             warnings.warn(message, TimeIndexWarning, stacklevel=2)

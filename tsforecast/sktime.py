@@ -244,8 +244,7 @@ def _sktime_tags_of(estimator) -> dict[str, Any]:
     return {
         "capability:multivariate": multivariate,
         "y_inner_mtype": ["pd.Series", "pd.DataFrame"] if multivariate else "pd.Series",
-        # DESIGN: poor_score=True marks the models that ignore X's values
-        "capability:exogenous": not bool(tags.regressor_tags.poor_score),
+        "capability:exogenous": bool(estimator.uses_exogenous),
         "capability:missing_values": bool(tags.input_tags.allow_nan),
         "capability:update": hasattr(estimator, "update"),
     }
@@ -269,8 +268,8 @@ def to_sktime(estimator=None):
 
     Capabilities become sktime tags: ``capability:multivariate`` from
     ``target_tags.multi_output`` (a univariate-only estimator gets one clone per
-    column from sktime), ``capability:exogenous`` False for models that ignore
-    X's values (``regressor_tags.poor_score``), ``capability:insample=False``,
+    column from sktime), ``capability:exogenous`` from the estimator's
+    declared ``uses_exogenous`` (False for models that ignore X's values), ``capability:insample=False``,
     ``capability:missing_values=False``, ``requires-fh-in-fit=False``.
 
     Parameters
@@ -443,6 +442,11 @@ class SktimeForecaster(BaseForecaster):
     def __init__(self, forecaster=None):
         self.forecaster = forecaster
 
+    @property
+    def uses_exogenous(self) -> bool:  # type: ignore[override]
+        """Whether the wrapped sktime forecaster uses X (its tag ``capability:exogenous``)."""
+        return bool(self._template().get_tag("capability:exogenous", False, raise_error=False))
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = _needs_positive(self.forecaster)
@@ -526,8 +530,7 @@ class SktimeForecaster(BaseForecaster):
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         template = self._template()
         self.requires_fh_in_fit_ = bool(template.get_tag("requires-fh-in-fit", True, raise_error=False))
-        uses_X = bool(template.get_tag("capability:exogenous", False, raise_error=False))
-        self.uses_X_ = uses_X and X.shape[1] > 0
+        self.uses_X_ = self.uses_exogenous and X.shape[1] > 0
         self.X_train_ = X.copy() if self.uses_X_ else None
         self.forecaster_ = None if self.requires_fh_in_fit_ else self._fit_sktime()
 

@@ -236,6 +236,8 @@ class NeuralForecaster(BaseForecaster):
         self.verbose = verbose
         self.steps_per_epoch = steps_per_epoch
 
+    uses_exogenous = True  # X's past values are inputs and its future values condition the forecast
+
     #: Whether ``num_layers=None`` is meaningful (the TCN sizes itself from ``lookback``).
     _num_layers_optional = False
 

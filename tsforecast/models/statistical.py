@@ -430,6 +430,8 @@ class ARIMAForecaster(_StatsmodelsForecaster):
     np.True_
     """
 
+    uses_exogenous = True  # the columns of X are regressors
+
     def __init__(
         self,
         order=None,
