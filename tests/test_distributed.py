@@ -79,3 +79,22 @@ def test_grid_search_on_a_dask_cluster_equals_the_serial_run(dask_client, hourly
         on_dask.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"]
     )
     pd.testing.assert_series_equal(on_dask.best_estimator_.forecast(12), serial.best_estimator_.forecast(12))
+
+
+def test_backtest_on_ray_equals_the_serial_run(hourly_ot):
+    # Ray is a large optional install (not in the test extra): this runs where it is installed
+    ray = pytest.importorskip("ray")
+    from ray.util.joblib import register_ray
+
+    y = hourly_ot
+    models = {"naive": NaiveForecaster(), "ets": ETSForecaster(error="add", trend="add", seasonal=None)}
+    cv = TimeSeriesSplit(n_splits=3, test_size=12)
+    serial = backtest(models, None, y, cv=cv)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        register_ray()
+        with joblib.parallel_config(backend="ray"):
+            on_ray = backtest(models, None, y, cv=cv, n_jobs=-1)
+    finally:
+        ray.shutdown()
+    pd.testing.assert_frame_equal(_numbers(on_ray), _numbers(serial))
