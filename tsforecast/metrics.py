@@ -38,10 +38,17 @@ from sklearn.metrics import (
 from sklearn.utils import check_array
 
 __all__ = [
+    "CRPS_QUANTILES",
     "SCORERS",
+    "crps_from_quantiles",
+    "empirical_coverage",
     "get_scorer",
     "get_scorer_names",
+    "interval_score",
+    "make_crps_scorer",
+    "make_interval_scorer",
     "make_mase_scorer",
+    "mean_interval_width",
     "mean_absolute_error",
     "mean_absolute_percentage_error",
     "mean_absolute_scaled_error",
@@ -452,7 +459,8 @@ SCORERS: dict[str, Callable[..., float]] = {
     "smape": _smape_scorer,
     "mape": _mape_scorer,
 }
-"""Scorers of this module by name; all are negated losses (greater is better)."""
+"""Scorers of this module by name: negated losses (greater is better), and ``empirical_coverage``
+(a measured fraction, reported rather than optimised; interval scorers use coverage 0.9)."""
 
 
 def get_scorer(
@@ -508,3 +516,25 @@ def get_scorer_names() -> list[str]:
     True
     """
     return sorted(set(SCORERS) | set(_sklearn_get_scorer_names()))
+
+
+# -- prediction intervals and quantile forecasts: in their own module, re-exported here ---------
+# (imported last: it builds on the validation helpers above)
+from tsforecast._interval_metrics import (  # noqa: E402
+    CRPS_QUANTILES,
+    crps_from_quantiles,
+    empirical_coverage,
+    interval_score,
+    make_crps_scorer,
+    make_interval_scorer,
+    mean_interval_width,
+)
+
+SCORERS.update(
+    {
+        "neg_interval_score": make_interval_scorer("interval_score"),
+        "neg_mean_interval_width": make_interval_scorer("mean_interval_width"),
+        "empirical_coverage": make_interval_scorer("empirical_coverage"),
+        "neg_crps": make_crps_scorer(),
+    }
+)
