@@ -14,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 from tsforecast import NaiveForecaster
 from tsforecast.metrics import (
-    SCORERS,
+    INTERVAL_SCORERS,
     crps_from_quantiles,
     empirical_coverage,
     get_scorer,
@@ -101,7 +101,7 @@ def test_scorers_in_cross_validate_equal_the_metrics_per_fold(ot):
         assert result["test_interval"][i] == pytest.approx(-interval_score(truth, lower, upper, coverage=0.9))
         assert result["test_width"][i] == pytest.approx(-mean_interval_width(lower, upper))
         assert result["test_coverage"][i] == pytest.approx(empirical_coverage(truth, lower, upper))
-        levels = SCORERS["neg_crps"].quantiles
+        levels = INTERVAL_SCORERS["neg_crps"].quantiles
         q = model.predict_quantiles(X.iloc[test], quantiles=levels)
         assert result["test_crps"][i] == pytest.approx(-crps_from_quantiles(truth, q, levels))
         lo80, up80 = model.predict_interval(X.iloc[test], coverage=0.8)

@@ -39,6 +39,7 @@ from sklearn.utils import check_array
 
 __all__ = [
     "CRPS_QUANTILES",
+    "INTERVAL_SCORERS",
     "SCORERS",
     "crps_from_quantiles",
     "empirical_coverage",
@@ -459,8 +460,7 @@ SCORERS: dict[str, Callable[..., float]] = {
     "smape": _smape_scorer,
     "mape": _mape_scorer,
 }
-"""Scorers of this module by name: negated losses (greater is better), and ``empirical_coverage``
-(a measured fraction, reported rather than optimised; interval scorers use coverage 0.9)."""
+"""Scorers of this module by name; all are negated losses (greater is better)."""
 
 
 def get_scorer(
@@ -490,8 +490,8 @@ def get_scorer(
     """
     if not isinstance(scoring, str):
         return scoring
-    if scoring in SCORERS:
-        return copy.deepcopy(SCORERS[scoring])
+    if scoring in SCORERS or scoring in INTERVAL_SCORERS:
+        return copy.deepcopy(SCORERS.get(scoring) or INTERVAL_SCORERS[scoring])
     try:
         return _sklearn_get_scorer(scoring)
     except ValueError:
@@ -515,7 +515,7 @@ def get_scorer_names() -> list[str]:
     >>> "smape" in get_scorer_names() and "r2" in get_scorer_names()
     True
     """
-    return sorted(set(SCORERS) | set(_sklearn_get_scorer_names()))
+    return sorted(set(SCORERS) | set(INTERVAL_SCORERS) | set(_sklearn_get_scorer_names()))
 
 
 # -- prediction intervals and quantile forecasts: in their own module, re-exported here ---------
@@ -530,11 +530,11 @@ from tsforecast._interval_metrics import (  # noqa: E402
     mean_interval_width,
 )
 
-SCORERS.update(
-    {
-        "neg_interval_score": make_interval_scorer("interval_score"),
-        "neg_mean_interval_width": make_interval_scorer("mean_interval_width"),
-        "empirical_coverage": make_interval_scorer("empirical_coverage"),
-        "neg_crps": make_crps_scorer(),
-    }
-)
+#: Scorers of prediction intervals and quantiles by name, found by :func:`get_scorer`: negated losses
+#: and ``empirical_coverage`` (a measured fraction, reported rather than optimised). Intervals at 0.9.
+INTERVAL_SCORERS: dict[str, Callable[..., float]] = {
+    "neg_interval_score": make_interval_scorer("interval_score"),
+    "neg_mean_interval_width": make_interval_scorer("mean_interval_width"),
+    "empirical_coverage": make_interval_scorer("empirical_coverage"),
+    "neg_crps": make_crps_scorer(),
+}
