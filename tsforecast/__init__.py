@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tsforecast import metrics  # noqa: F401  (first: its interval part builds on it)
 from tsforecast.base import BaseForecaster
 from tsforecast.models.naive import NaiveForecaster
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
