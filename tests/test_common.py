@@ -50,6 +50,10 @@ class Case:
 _NEURAL = dict(lookback=4, horizon=2, hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
 
 CASES: dict[str, list[Case]] = {
+    "ConformalForecaster": [  # around NaiveForecaster("last"): a flat forecast
+        Case({"horizon": 12, "n_windows": 40}, flat=True, grid={"method": ["split", "adaptive"]}),
+        Case({"horizon": 12, "n_windows": 40, "method": "adaptive", "refit": True}, flat=True),
+    ],
     "NaiveForecaster": [
         Case({"strategy": "last"}, flat=True, grid={"strategy": ["last", "mean"]}),
         Case({"strategy": "seasonal", "seasonal_period": 4}, grid={"seasonal_period": [4, 24]}),
