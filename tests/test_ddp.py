@@ -18,7 +18,9 @@ pytestmark = pytest.mark.skipif(not dist.is_gloo_available(), reason="torch buil
 
 # no dropout: its masks are drawn per process, the one thing two processes cannot share with one
 # no early stopping: the weights after every epoch's steps are compared, never an initial network kept
-_SETTINGS = dict(horizon=12, lookback=48, max_epochs=4, early_stopping=False, batch_size=32, dropout=0.0, random_state=0, device="cpu")
+_SETTINGS = dict(
+    horizon=12, lookback=48, max_epochs=4, early_stopping=False, batch_size=32, dropout=0.0, random_state=0
+)
 
 
 @pytest.mark.parametrize(
@@ -26,7 +28,9 @@ _SETTINGS = dict(horizon=12, lookback=48, max_epochs=4, early_stopping=False, ba
     [
         LSTMForecaster(hidden_size=16, **_SETTINGS),
         # layer norm: on CPUs batch-norm statistics are per process (synchronised only on GPUs)
-        TransformerForecaster(hidden_size=16, patch_length=8, stride=8, num_heads=2, norm="layer", **_SETTINGS),
+        TransformerForecaster(
+            hidden_size=16, patch_length=8, stride=8, num_heads=2, norm="layer", **_SETTINGS
+        ),
     ],
     ids=["LSTM", "Transformer"],
 )
@@ -37,7 +41,9 @@ def test_two_processes_train_what_one_process_trains(estimator, hourly_ot):
     assert process_group() == (0, 1)  # the parent never joined a group
     np.testing.assert_allclose(parallel.history_["train_loss"], single.history_["train_loss"], rtol=1e-4)
     assert parallel.best_epoch_ == single.best_epoch_ == 4
-    for (name, a), b in zip(parallel.module_.state_dict().items(), single.module_.state_dict().values()):
+    for (name, a), b in zip(
+        parallel.module_.state_dict().items(), single.module_.state_dict().values(), strict=True
+    ):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
     np.testing.assert_allclose(parallel.forecast(24), single.forecast(24), rtol=1e-4)
 

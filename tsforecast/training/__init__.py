@@ -5,7 +5,6 @@
 """
 
 from tsforecast.training.distributed import fit_distributed
-
 from tsforecast.training.loop import LOSSES, LR_SCHEDULES, NonFiniteLossError, TrainingWarning, train_module
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 

@@ -41,7 +41,7 @@ def process_group() -> tuple[int, int]:
 
 
 def local_cuda_device() -> torch.device:
-    """This process's GPU under a process group: ``LOCAL_RANK`` (set by torchrun), else rank modulo GPUs."""
+    """The GPU of the calling process: ``LOCAL_RANK`` (set by torchrun), else its rank modulo the GPUs."""
     rank, _ = process_group()
     local = int(os.environ.get("LOCAL_RANK", rank % max(1, torch.cuda.device_count())))
     return torch.device("cuda", local)
@@ -60,7 +60,7 @@ def data_parallel(module: nn.Module, device: torch.device) -> nn.Module:
 
 
 def shard(index: torch.Tensor) -> torch.Tensor:
-    """This rank's share of a global batch of window numbers (interleaved: shares differ by at most one)."""
+    """The calling rank's share of a global batch of window numbers (interleaved: sizes differ by <= 1)."""
     rank, world = process_group()
     return index[rank::world] if world > 1 else index
 
@@ -82,9 +82,7 @@ def _fit_on_rank(
     rank: int, world_size: int, backend: str, port: int, estimator: Any, X: Any, y: Any, path: str
 ) -> None:
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // world_size))
-    dist.init_process_group(
-        backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size
-    )
+    dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world_size)
     try:
         fitted = estimator.fit(X, y)
         if rank == 0:
@@ -94,7 +92,9 @@ def _fit_on_rank(
         dist.destroy_process_group()
 
 
-def fit_distributed(estimator: Any, X: Any = None, y: Any = None, *, nprocs: int = 2, backend: str | None = None):
+def fit_distributed(
+    estimator: Any, X: Any = None, y: Any = None, *, nprocs: int = 2, backend: str | None = None
+) -> Any:
     """Fit a clone of a neural forecaster on ``nprocs`` local processes with DDP; return it.
 
     Spawns the processes (loopback rendezvous), trains data-parallel as described in this module,
@@ -123,7 +123,8 @@ def fit_distributed(estimator: Any, X: Any = None, y: Any = None, *, nprocs: int
     >>> from tsforecast import LSTMForecaster
     >>> from tsforecast.training import fit_distributed
     >>> y = np.sin(np.arange(200) / 4.0)
-    >>> model = fit_distributed(LSTMForecaster(horizon=4, max_epochs=2, random_state=0), None, y)  # doctest: +SKIP
+    >>> lstm = LSTMForecaster(horizon=4, max_epochs=2, random_state=0)
+    >>> model = fit_distributed(lstm, None, y, nprocs=2)  # doctest: +SKIP
     >>> model.forecast(4).shape  # doctest: +SKIP
     (4,)
     """
