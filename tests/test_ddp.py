@@ -19,7 +19,14 @@ pytestmark = pytest.mark.skipif(not dist.is_gloo_available(), reason="torch buil
 # no dropout: its masks are drawn per process, the one thing two processes cannot share with one
 # no early stopping: the weights after every epoch's steps are compared, never an initial network kept
 _SETTINGS = dict(
-    horizon=12, lookback=48, max_epochs=4, early_stopping=False, batch_size=32, dropout=0.0, random_state=0
+    horizon=12,
+    lookback=48,
+    max_epochs=4,
+    early_stopping=False,
+    batch_size=32,
+    dropout=0.0,
+    random_state=0,
+    device="cpu",
 )
 
 
