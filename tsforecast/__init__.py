@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from tsforecast import metrics  # noqa: F401  (first: its interval part builds on it)
 from tsforecast.base import BaseForecaster
+from tsforecast.conformal import ConformalForecaster
 from tsforecast.models.naive import NaiveForecaster
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
@@ -14,6 +16,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BaseForecaster",
+    "ConformalForecaster",
     "NaiveForecaster",
     "ARIMAForecaster",
     "ETSForecaster",

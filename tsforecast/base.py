@@ -4,18 +4,22 @@ Rows of ``X`` and ``y`` are consecutive, equally spaced time steps. ``fit``
 validates the data and records the time axis, then calls ``self._fit(y, X)``;
 ``predict`` turns X's rows into steps ahead and calls
 ``self._predict(steps, X)``. Subclasses implement only those two methods (and
-optionally ``_min_train_size`` and ``_update``).
+optionally ``_min_train_size``, ``_update`` and ``_predict_quantiles``, the one
+hook behind ``predict_quantiles``, ``predict_interval`` and
+``forecast(coverage=...)``).
 """
 
 from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import issparse
+from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -31,7 +35,15 @@ from tsforecast._time import (
     steps_from_index,
 )
 
-__all__ = ["BaseForecaster", "IgnoredFeaturesWarning", "IrregularIndexWarning", "TimeIndexWarning"]
+__all__ = [
+    "BaseForecaster",
+    "IgnoredFeaturesWarning",
+    "IrregularIndexWarning",
+    "TimeIndexWarning",
+    "check_levels",
+    "coverage_label",
+    "normal_quantiles",
+]
 
 
 class IgnoredFeaturesWarning(UserWarning):
@@ -138,6 +150,51 @@ def _check_finite(obj, name: str) -> None:
         f"the gaps first (e.g. `{name}.interpolate()` or `.ffill()`); rows are time steps, "
         "so they are never dropped silently."
     )
+
+
+def check_levels(values: Any, name: str) -> tuple[np.ndarray, bool]:
+    """Validate probabilities: ``quantiles`` or ``coverage`` values, each in (0, 1).
+
+    Returns the values as a strictly increasing float64 array and whether a
+    single number (not a sequence) was given. Anything else (a non-number,
+    a value outside (0, 1), a duplicate, an unsorted sequence, an empty one)
+    raises a ``ValueError`` that names ``name`` and the fix.
+    """
+    scalar = isinstance(values, numbers.Real) and not isinstance(values, bool)
+    if isinstance(values, (str, bytes, bool)) or values is None:
+        raise ValueError(f"{name} must be a number in (0, 1) or a sequence of them, got {values!r}.")
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ValueError(
+            f"{name} must be a number in (0, 1) or a sequence of them, got {values!r}."
+        ) from None
+    if array.dtype.kind not in "iuf" or array.ndim > 1:
+        raise ValueError(f"{name} must be a number in (0, 1) or a flat sequence of numbers, got {values!r}.")
+    array = array.astype(np.float64).reshape(-1)
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: give at least one value in (0, 1).")
+    outside = array[~((array > 0) & (array < 1))]
+    if outside.size:
+        raise ValueError(
+            f"{name} must lie strictly between 0 and 1, got {outside.tolist()} "
+            f"(for a 90% interval pass 0.9, not 90)."
+        )
+    if len(np.unique(array)) < len(array):
+        raise ValueError(f"{name} has duplicated values {array.tolist()}: give each once.")
+    if (np.diff(array) < 0).any():
+        raise ValueError(f"{name} must be in increasing order, got {array.tolist()}: pass sorted({name}).")
+    return array, scalar
+
+
+def coverage_label(coverage: float) -> str:
+    """The percent label of a coverage in column names: 0.9 -> ``"90"``, 0.975 -> ``"97.5"``."""
+    return f"{round(100 * float(coverage), 6):g}"
+
+
+def normal_quantiles(center: np.ndarray, scale: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Quantiles of normal distributions: ``center + scale * Phi^-1(q)``, shape ``center.shape + (n_q,)``."""
+    return np.asarray(center)[..., None] + np.asarray(scale)[..., None] * norm.ppf(quantiles)
 
 
 class BaseForecaster(RegressorMixin, BaseEstimator):
@@ -302,7 +359,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         steps, X_arr, _ = self._steps_and_features(X)
         return self._shape_output(self._predict_steps(steps, X_arr))
 
-    def forecast(self, h_or_X: int | pd.DataFrame | np.ndarray) -> pd.Series | pd.DataFrame:
+    def forecast(
+        self, h_or_X: int | pd.DataFrame | np.ndarray, coverage: float | Sequence[float] | None = None
+    ) -> pd.Series | pd.DataFrame:
         """Forecast as pandas, indexed by the future time stamps.
 
         Parameters
@@ -310,15 +369,25 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         h_or_X : int or DataFrame or array-like
             The number of steps ``h`` to forecast (models fitted without
             exogenous features), or X for the future steps as in ``predict``.
+        coverage : float or sequence of float, default=None
+            Also return prediction intervals of these nominal coverages, each
+            in (0, 1), several in increasing order (see :meth:`predict_interval`).
 
         Returns
         -------
         forecast : Series or DataFrame
-            A Series for a 1-D training y, else a DataFrame with the training
-            column names; the index holds the future time stamps. Data fitted on
-            an index without a regular frequency are labelled by position.
+            Without ``coverage``: a Series for a 1-D training y, else a
+            DataFrame with the training column names. With ``coverage``: a
+            DataFrame whose first column is the point forecast (named after the
+            series, ``"y_pred"`` when it has no name) followed by ``lower_<pct>``
+            and ``upper_<pct>`` per coverage (``lower_90``, ``upper_90``,
+            ``lower_97.5``...); for a 2-D y, every series' point column is
+            followed by ``<name>_lower_<pct>`` and ``<name>_upper_<pct>``. The
+            index holds the future time stamps. Data fitted on an index without
+            a regular frequency are labelled by position.
         """
         check_is_fitted(self)
+        coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
         if _ndim(h_or_X) == 0 and not (isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool)):
             whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and h_or_X >= 1
             hint = f" Use forecast({int(h_or_X)})." if whole and not isinstance(h_or_X, bool) else ""
@@ -343,6 +412,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             steps, X_arr, located = self._steps_and_features(h_or_X)
             labels = h_or_X.index if located else future_index(self._time_axis, steps)
         values = self._predict_steps(steps, X_arr)
+        if coverages is not None:
+            return self._forecast_frame(values, steps, X_arr, labels, coverages)
         if self._y_ndim == 1:
             return pd.Series(values[:, 0], index=labels, name=self.target_names_[0])
         return pd.DataFrame(values, index=labels, columns=list(self.target_names_))
@@ -417,6 +488,131 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         self.n_train_ = len(self.y_train_)
         self._update(y2, X_arr)
         return self
+
+    # -- uncertainty: quantiles and intervals (DESIGN.md section 6) ------------------------------
+
+    def _predict_quantiles(self, steps: np.ndarray, X: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+        """Quantiles of the forecast: (len(steps), n_targets_, len(quantiles)), raw scale.
+
+        ``steps`` and ``X`` as in ``_predict``; ``quantiles`` is a strictly
+        increasing float array in (0, 1). Models with a predictive distribution
+        override this one hook; the base validates, sorts and shapes.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} has no predictive distribution: it cannot give quantiles or "
+            "intervals. Wrap it in tsforecast.ConformalForecaster(...) for calibrated intervals."
+        )
+
+    def predict_quantiles(self, X, quantiles: float | Sequence[float] = (0.1, 0.5, 0.9)) -> np.ndarray:
+        """Forecast quantiles of the future steps that X's rows stand for.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_steps, n_features)
+            The future steps, as in :meth:`predict`.
+        quantiles : float or sequence of float, default=(0.1, 0.5, 0.9)
+            Probability levels, each in (0, 1), in increasing order.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_steps, n_quantiles) or (n_steps, n_targets, n_quantiles)
+            ``y_quantiles[..., j]`` is the ``quantiles[j]`` quantile of each
+            forecast; sorted along the last axis, so quantiles never cross.
+            2-D for a 1-D training y, else 3-D.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tsforecast import NaiveForecaster
+        >>> model = NaiveForecaster().fit(None, np.array([1.0, 2.0, 1.0, 2.0, 1.0]))
+        >>> model.predict_quantiles(np.empty((2, 0)), quantiles=[0.5]).round(3)
+        array([[1.],
+               [1.]])
+        """
+        levels, _ = check_levels(quantiles, "quantiles")
+        steps, X_arr, _ = self._steps_and_features(X)
+        values = self._quantiles_steps(steps, X_arr, levels)
+        return values[:, 0] if self._y_ndim == 1 else values
+
+    def predict_interval(self, X, coverage: float | Sequence[float] = 0.9) -> tuple[np.ndarray, np.ndarray]:
+        """Forecast central prediction intervals of the future steps X stands for.
+
+        The interval of coverage ``c`` runs from the ``(1 - c) / 2`` quantile to
+        the ``(1 + c) / 2`` quantile (see :meth:`predict_quantiles`).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_steps, n_features)
+            The future steps, as in :meth:`predict`.
+        coverage : float or sequence of float, default=0.9
+            Nominal coverage, in (0, 1); several in increasing order.
+
+        Returns
+        -------
+        lower, upper : ndarray
+            For one coverage (a number), each shaped like ``predict``'s output:
+            (n_steps,) or (n_steps, n_targets). For a sequence of coverages, a
+            last axis is added, one entry per coverage in the order given:
+            (n_steps, n_coverages) or (n_steps, n_targets, n_coverages). Wider
+            coverages never give narrower intervals.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tsforecast import NaiveForecaster
+        >>> model = NaiveForecaster().fit(None, np.array([1.0, 2.0, 1.0, 2.0, 1.0]))
+        >>> lower, upper = model.predict_interval(np.empty((2, 0)), coverage=0.9)
+        >>> lower.shape, bool((lower < model.predict(np.empty((2, 0)))).all())
+        ((2,), True)
+        """
+        coverages, scalar = check_levels(coverage, "coverage")
+        steps, X_arr, _ = self._steps_and_features(X)
+        lower, upper = self._interval_steps(steps, X_arr, coverages)
+        if scalar:
+            lower, upper = lower[..., 0], upper[..., 0]
+        if self._y_ndim == 1:
+            lower, upper = lower[:, 0], upper[:, 0]
+        return lower, upper
+
+    def _quantiles_steps(self, steps: np.ndarray, X: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """The hook's quantiles, checked for shape and sorted: (len(steps), n_targets_, n_q)."""
+        expected = (len(steps), self.n_targets_, len(levels))
+        if len(steps) == 0:
+            return np.empty(expected)
+        out = np.asarray(self._predict_quantiles(steps, X, levels), dtype=np.float64)
+        if out.shape != expected:
+            raise RuntimeError(
+                f"{type(self).__name__}._predict_quantiles returned shape {out.shape}, expected "
+                f"{expected} (steps, targets, quantiles)."
+            )
+        return np.sort(out, axis=-1)  # rearranged, so quantiles never cross
+
+    def _interval_steps(
+        self, steps: np.ndarray, X: np.ndarray, coverages: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds, each (len(steps), n_targets_, n_coverages), from one hook call."""
+        n = len(coverages)
+        # all bounds from one sorted quantile set, so wider coverages nest the narrower ones
+        levels, where = np.unique(
+            np.concatenate([(1 - coverages) / 2, (1 + coverages) / 2]), return_inverse=True
+        )
+        values = self._quantiles_steps(steps, X, levels)
+        return values[..., where[:n]], values[..., where[n:]]
+
+    def _forecast_frame(self, values, steps, X_arr, labels, coverages: np.ndarray) -> pd.DataFrame:
+        """forecast(coverage=...)'s table: each series' point column, then its bounds."""
+        lower, upper = self._interval_steps(steps, X_arr, coverages)
+        columns: dict[Any, np.ndarray] = {}
+        for j, name in enumerate(self.target_names_):
+            if self._y_ndim == 1:
+                prefix, point = "", ("y_pred" if name is None else name)
+            else:
+                prefix, point = f"{name}_", name
+            columns[point] = values[:, j]
+            for i, c in enumerate(coverages):
+                columns[f"{prefix}lower_{coverage_label(c)}"] = lower[:, j, i]
+                columns[f"{prefix}upper_{coverage_label(c)}"] = upper[:, j, i]
+        return pd.DataFrame(columns, index=labels)
 
     # -- shared machinery ---------------------------------------------------------
 
