@@ -301,3 +301,32 @@ def test_backtest_records_bounds_and_scores_them_per_fold(hourly_panel):
         backtest(LinearRegression(), np.arange(len(y.index))[:, None] * 1.0, y, cv=cv, coverage=0.8)
     with pytest.raises(ValueError, match="coverage must lie strictly between 0 and 1"):
         backtest(models, None, y, cv=cv, coverage=80)
+
+
+def test_plots_shade_the_bands_of_forecast_and_backtest(hourly_ot, hourly_panel):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from tsforecast.model_selection import backtest
+    from tsforecast.plotting import plot_backtest, plot_forecast
+
+    table = NaiveForecaster("drift").fit(None, hourly_ot).forecast(24, coverage=[0.8, 0.95])
+    ax = plot_forecast(hourly_ot, table, history=48)
+    assert [line.get_label() for line in ax.get_lines()] == ["history", "forecast"]
+    bands = ax.collections
+    assert [band.get_label() for band in bands] == ["80%", "95%"]
+    # the 80% band lies inside the 95% one, and its vertices are the forecast's bounds
+    upper80 = bands[0].get_paths()[0].vertices[:, 1].max()
+    assert upper80 == pytest.approx(table["upper_80"].max())
+    assert bands[1].get_paths()[0].vertices[:, 1].max() == pytest.approx(table["upper_95"].max())
+    two = NaiveForecaster().fit(None, hourly_panel).forecast(6, coverage=0.9)
+    labels = [band.get_label() for band in plot_forecast(hourly_panel, two).collections]
+    assert labels == ["OT 90%", "HUFL 90%"]
+
+    result = backtest(NaiveForecaster(), None, hourly_ot, cv=TimeSeriesSplit(3, test_size=12), coverage=0.8)
+    top, _ = plot_backtest(result, hourly_ot)
+    shaded = [band for band in top.collections if band.get_paths()]
+    assert len(shaded) == 3  # one band per fold
+    assert [band.get_label() for band in shaded][0] == "NaiveForecaster 80%"
