@@ -262,14 +262,14 @@ def test_period_and_integer_indexes(estimator, case, hourly_ot):
 
 
 @pytest.mark.parametrize("estimator, case", list(_first_cases()))
-def test_business_days_are_counted_by_position(estimator, case):
+def test_business_days_with_holidays_keep_the_business_day_grid(estimator, case):
     days = pd.bdate_range("2020-01-01", periods=160).delete([10, 50, 90])  # holidays
     y = pd.Series(np.linspace(100.0, 120.0, len(days)) + np.sin(np.arange(len(days))), index=days)
-    with pytest.warns(TimeIndexWarning, match="no regular frequency"):
+    with pytest.warns(TimeIndexWarning, match="'B' grid with 3 of its time stamps missing"):
         model = clone(estimator).fit(None, y)
-    assert model.index_kind_ == "position"
+    assert model.index_kind_ == "datetime" and model.n_missing_stamps_ == 3
     out = model.forecast(5)
-    assert list(out.index) == list(range(len(y), len(y) + 5))
+    assert list(out.index) == list(pd.bdate_range(days[-1], periods=6)[1:])  # the next weekdays
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         future = pd.DataFrame(index=pd.bdate_range(days[-1], periods=6)[1:])

@@ -24,17 +24,21 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tsforecast._time import (
+    IrregularIndexWarning,
     TimeAxis,
     TimeIndexWarning,
     check_time_index,
     fit_time_axis,
+    format_stamps,
     future_index,
+    skipped_steps,
     steps_from_index,
 )
 
 __all__ = [
     "BaseForecaster",
     "IgnoredFeaturesWarning",
+    "IrregularIndexWarning",
     "TimeIndexWarning",
     "check_levels",
     "coverage_label",
@@ -53,6 +57,76 @@ def _pandas_index(obj) -> pd.Index | None:
 def _first_bad(values: np.ndarray, index: pd.Index | None) -> list:
     rows = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1))[:5]
     return list(index[rows]) if index is not None else rows.tolist()
+
+
+def _ndim(obj) -> int | None:
+    """Dimensions of array-like input without numpy's array functions (which some wrappers refuse)."""
+    if hasattr(obj, "ndim"):
+        return obj.ndim
+    try:
+        return np.asarray(obj).ndim
+    except (TypeError, ValueError):  # ragged nested lists: sklearn's validation words that
+        return None
+
+
+def _non_numeric_cell(obj) -> tuple[Any, Any, Any] | None:
+    """``(row label, column, value)`` of the first value that is not a number, or None."""
+    if isinstance(obj, (pd.Series, pd.DataFrame)):
+        frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
+    else:
+        values = np.asarray(obj, dtype=object)
+        frame = pd.DataFrame(values.reshape(len(values), -1))
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        # text that does not read as a number; other objects (dicts, dates) keep numpy's TypeError
+        text = values.map(lambda v: isinstance(v, (str, bytes))).to_numpy(dtype=bool)
+        bad = np.zeros(len(values), dtype=bool)
+        bad[text] = pd.to_numeric(values[text], errors="coerce").isna().to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            return frame.index[row], column, values.iloc[row]
+    return None
+
+
+def _check_numeric(obj, name: str) -> None:
+    """Raise a ValueError naming the argument, row and value when ``obj`` holds a non-number.
+
+    Without it numpy's "could not convert string to float: 'a'" would not say which argument.
+    """
+    if obj is None or issparse(obj):
+        return
+    if isinstance(obj, (pd.Series, pd.DataFrame)):
+        dtypes = list(obj.dtypes) if isinstance(obj, pd.DataFrame) else [obj.dtype]
+        if all(pd.api.types.is_numeric_dtype(d) for d in dtypes):
+            return
+    else:
+        if _ndim(obj) not in (1, 2) or np.asarray(obj).dtype.kind in "biufc":
+            return
+    cell = _non_numeric_cell(obj)
+    if cell is None:
+        return
+    row, column, value = cell
+    where = f"row {row}" + (f", column {column!r}" if _ndim(obj) == 2 else "")
+    fix = (
+        "encode such features as numbers first (e.g. sklearn's OneHotEncoder in a Pipeline), or "
+        "convert them with `pd.to_numeric`"
+        if name == "X"
+        else f"convert it first, e.g. `pd.to_numeric({name})`, and fill what cannot be read"
+    )
+    raise ValueError(f"{name} must be numeric, but it holds {value!r} at {where}: {fix}.")
+
+
+def _check_ndim(obj, name: str) -> None:
+    """Refuse a y of more than 2 dimensions, or an X of more than 2 (1-D X gets sklearn's advice)."""
+    if (_ndim(obj) or 0) > 2:
+        expected = (
+            "1-D (one series) or 2-D (n_samples, n_series: several series in columns)"
+            if name == "y"
+            else "2-D (n_samples, n_features): one row per time step"
+        )
+        raise ValueError(f"{name} must be {expected}, got an array of shape {np.shape(obj)}.")
 
 
 def _check_finite(obj, name: str) -> None:
@@ -154,8 +228,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     last_index_ : object
         Label of the last observed time step.
     index_step_ : object
-        Spacing of the index: a pandas offset, a period or integer step; for an
-        index without regular frequency, its largest spacing (or None).
+        Spacing of the index: a pandas offset (for a DatetimeIndex with missing
+        stamps, that of the grid most of its spacings follow: ``D``, ``B``, ...),
+        a period or integer step; for an index counted by position, its largest
+        spacing (or None).
+    n_missing_stamps_ : int
+        For a DatetimeIndex that lies on a grid with stamps missing (a daily series with
+        gaps, trading days with holidays): how many grid stamps the observed rows lack;
+        0 for a regular index. The rows are consecutive steps for the model either way.
     n_train_ : int
         Number of observed time steps (training rows plus rows given to ``update``).
     y_train_ : ndarray of shape (n_train_, n_targets_)
@@ -221,6 +301,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None.{hint}"
             )
+        for name, data in (("y", y), ("X", X)):
+            _check_ndim(data, name)
+            _check_numeric(data, name)
         if X is None:
             X = pd.DataFrame(index=y.index) if isinstance(y, (pd.Series, pd.DataFrame)) else None
         index = self._time_index(X, y)
@@ -237,9 +320,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 IgnoredFeaturesWarning,
                 stacklevel=2,
             )
-        axis, message = fit_time_axis(index, len(y_arr))
-        if message is not None:
-            warnings.warn(message, TimeIndexWarning, stacklevel=2)
+        axis, warning = fit_time_axis(index, len(y_arr))
+        if warning is not None:
+            warnings.warn(warning, stacklevel=2)
         self._set_time_axis(axis)
         if isinstance(y, pd.DataFrame):
             self.target_names_ = np.asarray(y.columns, dtype=object)
@@ -305,7 +388,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
-        if isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool):
+        if _ndim(h_or_X) == 0 and not (isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool)):
+            whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and h_or_X >= 1
+            hint = f" Use forecast({int(h_or_X)})." if whole and not isinstance(h_or_X, bool) else ""
+            raise TypeError(
+                "forecast's h_or_X must be h, a positive int number of steps, or X with one row per "
+                f"future step (a DataFrame or 2-D array); got {h_or_X!r} of type "
+                f"{type(h_or_X).__name__}.{hint}"
+            )
+        if isinstance(h_or_X, numbers.Integral):
             h = int(h_or_X)
             if h < 1:
                 raise ValueError(f"h must be a positive number of steps, got {h}.")
@@ -362,10 +453,22 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         _check_finite(y, "y")
         index = self._time_index(X, y)
         steps, located = steps_from_index(self._time_axis, index, len(y), "X" if x_given else "y", "update")
-        if located and not np.array_equal(steps, np.arange(1, len(y) + 1)):
+        axis = self._time_axis
+        skipped = skipped_steps(steps) if located else np.empty(0, dtype=np.int64)
+        if len(skipped) and not axis.missing:
             raise ValueError(
                 f"update's rows must directly follow the last seen step {self.last_index_}: "
                 f"they are steps {steps[:3].tolist()}... ahead. Pass the missing rows too."
+            )
+        if len(skipped):  # a grid with stamps missing since fit (trading days: holidays)
+            warnings.warn(
+                IrregularIndexWarning(
+                    f"update's rows leave out {len(skipped)} {axis.step.freqstr!r} time stamp(s) after "
+                    f"the last seen step ({format_stamps(future_index(axis, skipped))}): as in fit, where "
+                    f"{axis.missing} were missing, the rows are taken as consecutive steps. If those "
+                    "stamps are missing data, fill them and pass them too."
+                ),
+                stacklevel=2,
             )
         X_arr = self._validate_X(X, reset=False)
         y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
@@ -373,7 +476,6 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError(f"update's y has {y2.shape[1]} columns, fit's had {self.n_targets_}.")
         if len(X_arr) != len(y2):
             raise ValueError(f"X and y have different lengths: {len(X_arr)} and {len(y2)} rows.")
-        axis = self._time_axis
         if located or (axis.kind == "position" and isinstance(index, pd.DatetimeIndex)):
             self.last_index_ = index[-1]
         elif axis.kind == "position":
@@ -381,6 +483,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 self.last_index_ = axis.last + len(y2)
         else:
             self.last_index_ = future_index(axis, np.array([len(y2)]))[0]
+        self.n_missing_stamps_ += len(skipped)
         self.y_train_ = np.vstack([self.y_train_, y2])
         self.n_train_ = len(self.y_train_)
         self._update(y2, X_arr)
@@ -515,15 +618,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
 
     @property
     def _time_axis(self) -> TimeAxis:
-        default = (
-            self.index_kind_ == "integer" and self.index_step_ == 1 and self.last_index_ == self.n_train_ - 1
+        return TimeAxis(
+            self.index_kind_, self.last_index_, self.index_step_, self.n_train_, self.n_missing_stamps_
         )
-        return TimeAxis(self.index_kind_, self.last_index_, self.index_step_, self.n_train_, default)
 
     def _set_time_axis(self, axis: TimeAxis) -> None:
         self.index_kind_ = axis.kind
         self.last_index_ = axis.last
         self.index_step_ = axis.step
+        self.n_missing_stamps_ = axis.missing
 
     def _check_length(self, n: int) -> None:
         minimum = self._min_train_size()
@@ -581,6 +684,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         return X_arr, y_arr
 
     def _validate_X(self, X, *, reset: bool) -> np.ndarray:
+        _check_ndim(X, "X")
+        _check_numeric(X, "X")
         if self._zero_column_frame(X):
             if self.n_features_in_ != 0:
                 raise ValueError(
@@ -601,12 +706,23 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 )
         return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
 
-    def _steps_and_features(self, X):
+    def _steps_and_features(self, X, method: str = "predict"):
         check_is_fitted(self)
         if X is None:
             raise ValueError(
-                f"{type(self).__name__}.predict needs X with one row per step to forecast; "
+                f"{type(self).__name__}.{method} needs X with one row per step to forecast; "
                 "use forecast(h) to forecast h steps of a model fitted without features."
+            )
+        if _ndim(X) == 0:
+            number = isinstance(X, numbers.Integral) and not isinstance(X, bool)
+            raise TypeError(
+                f"{type(self).__name__}.{method} takes X, one row per future step (a DataFrame or 2-D "
+                f"array), not {X!r}"
+                + (
+                    f": to forecast the next {X} steps use forecast({X})."
+                    if number
+                    else ". To forecast h steps use forecast(h)."
+                )
             )
         X_arr = self._validate_X(X, reset=False)
         axis = self._time_axis
@@ -621,6 +737,20 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 stacklevel=3,
             )
         return steps, X_arr, located
+
+    def _predict_at(self, X, steps: np.ndarray) -> np.ndarray:
+        """``predict(X)`` for rows whose steps ahead the caller knows exactly.
+
+        ``backtest`` knows each test row's position after the cutoff, which a date index
+        with missing stamps (trading days) cannot tell: it passes the steps, and X's index
+        is not read.
+        """
+        check_is_fitted(self)
+        X_arr = self._validate_X(X, reset=False)
+        steps = np.asarray(steps, dtype=np.int64)
+        if len(steps) != len(X_arr) or (len(steps) and (steps[0] < 1 or (np.diff(steps) <= 0).any())):
+            raise ValueError(f"steps must be increasing, from 1 on, one per row of X; got {steps[:5]}.")
+        return self._shape_output(self._predict_steps(steps, X_arr))
 
     def _predict_steps(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
         if len(steps) == 0:

@@ -28,7 +28,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
 from tsforecast import metrics as _metrics
-from tsforecast.base import check_levels, coverage_label
+from tsforecast.base import BaseForecaster, check_levels, coverage_label
 
 __all__ = [
     "BacktestResult",
@@ -437,19 +437,42 @@ def _update(model: Any, X_new: Any, y_new: Any) -> None:
         _update(model.steps[-1][1], model[:-1].transform(X_new), y_new)
 
 
-def _interval(model: Any, X: Any, coverages: np.ndarray, n_rows: int) -> np.ndarray:
-    """Bounds of shape (n_rows, k, 2, n_coverages): ``[..., 0, c]`` lower, ``[..., 1, c]`` upper."""
+def _predict(model: Any, X: Any, steps: np.ndarray) -> Any:
+    """The forecasts of the test rows that are ``steps`` rows after the cutoff.
+
+    A forecaster (also as a Pipeline's last step) is told the steps: the rows are known here,
+    while its time index may not tell them (trading days: a holiday and a gap both show as a
+    missing weekday). Any other regressor predicts from X.
+    """
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not isinstance(final, BaseForecaster):
+        return model.predict(X)
+    if final is not model:
+        X = model[:-1].transform(X)
+    return final._predict_at(X, steps)
+
+
+def _interval(model: Any, X: Any, steps: np.ndarray, coverages: np.ndarray) -> np.ndarray:
+    """Bounds of shape (n_rows, k, 2, n_coverages): ``[..., 0, c]`` lower, ``[..., 1, c]`` upper.
+
+    Like ``_predict``, a forecaster is told the steps of the rows.
+    """
     final = model.steps[-1][1] if isinstance(model, Pipeline) else model
     if not hasattr(final, "predict_interval"):
         raise TypeError(
             f"backtest(coverage=...) needs intervals, but {type(final).__name__} has no predict_interval: "
             "wrap it in tsforecast.ConformalForecaster(...) or leave coverage out."
         )
-    if isinstance(model, Pipeline):
+    if final is not model:
         X = model[:-1].transform(X)
-    lower, upper = final.predict_interval(X, coverage=list(coverages))
+    if isinstance(final, BaseForecaster):
+        lower, upper = final._interval_steps(
+            np.asarray(steps, dtype=np.int64), final._validate_X(X, reset=False), coverages
+        )
+    else:
+        lower, upper = final.predict_interval(X, coverage=list(coverages))
     bounds = np.stack([np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)], axis=-2)
-    return bounds.reshape(n_rows, -1, 2, len(coverages))
+    return bounds.reshape(len(steps), -1, 2, len(coverages))
 
 
 def _run_segment(
@@ -474,9 +497,11 @@ def _run_segment(
             _update(model, _rows(X, observed, fold.train_stop), _rows(y, observed, fold.train_stop))
             fit_seconds, observed = time.perf_counter() - t0, fold.train_stop
         t0 = time.perf_counter()
-        X_test, n_rows = _rows(X, fold.test_start, fold.test_stop), fold.test_stop - fold.test_start
-        y_pred = np.asarray(model.predict(X_test), dtype=np.float64).reshape(n_rows, -1)
-        bounds = None if coverages is None else _interval(model, X_test, coverages, n_rows)
+        steps = np.arange(fold.test_start, fold.test_stop) - observed + 1  # rows after the cutoff
+        X_test = _rows(X, fold.test_start, fold.test_stop)
+        y_pred = np.asarray(_predict(model, X_test, steps), dtype=np.float64)
+        y_pred = y_pred.reshape(fold.test_stop - fold.test_start, -1)
+        bounds = None if coverages is None else _interval(model, X_test, steps, coverages)
         out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0, bounds))
         fit_seconds = 0.0
     return out
