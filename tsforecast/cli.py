@@ -160,8 +160,8 @@ def _check_numeric_column(frame: pd.DataFrame, column: str) -> None:
         return
     textual = values.dtype == object or pd.api.types.is_string_dtype(values)
     parsed = pd.to_numeric(values, errors="coerce") if textual else None
-    garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy()) if parsed is not None else []
     if parsed is not None and parsed.notna().any():
+        garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy())
         cells = ", ".join(f"row {row + 1} holds {values.iloc[row]!r}" for row in garbled[:3])
         more = f" and {len(garbled) - 3} more cells" if len(garbled) > 3 else ""
         raise CLIError(
@@ -193,7 +193,7 @@ def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], feat
                 "rows by position"
             ) from None
         index = pd.DatetimeIndex(stamps, name=time_col)
-        kind, detail = time_index_disorder(index) or (None, None)
+        kind, detail = time_index_disorder(index)
         if kind == "duplicated":
             raise CLIError(
                 f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in detail[:3]]}: "
