@@ -142,6 +142,32 @@ def make_model(name: str, horizon: int, seasonal_period: int, quick: bool = Fals
     return MODELS[name](horizon, seasonal_period, quick)
 
 
+def _coverages(text: str | None) -> list[float] | None:
+    """``--coverage 0.8,0.95`` as a list of nominal coverages (None when not given)."""
+    if text is None:
+        return None
+    from tsforecast.base import check_levels
+
+    try:
+        values = [float(part) for part in text.split(",")]
+        check_levels(values, "coverage")
+    except ValueError as exc:
+        reason = str(exc).split(": ")[0] if "could not convert" in str(exc) else str(exc)
+        raise CLIError(f"--coverage {text!r}: {reason} (e.g. --coverage 0.8,0.95)") from None
+    return values
+
+
+def _with_intervals(label: str, model, horizon: int):
+    """The model itself when it has its own intervals, else calibrated by ConformalForecaster."""
+    from tsforecast import ConformalForecaster
+    from tsforecast.base import BaseForecaster
+
+    if type(model)._predict_quantiles is not BaseForecaster._predict_quantiles:
+        return model
+    print(f"  {label}: no intervals of its own; calibrated by ConformalForecaster", flush=True)
+    return ConformalForecaster(model, horizon=horizon, n_windows=100)
+
+
 # -- data -------------------------------------------------------------------------------------
 
 
@@ -239,7 +265,9 @@ def _report_time_axis(y) -> None:
         print(f"tsforecast: warning: {' '.join(str(warning).split())}", file=sys.stderr, flush=True)
 
 
-def _run_backtest(models: dict, X, y, *, horizon: int, folds: int, refit: bool, seasonal_period: int):
+def _run_backtest(
+    models: dict, X, y, *, horizon: int, folds: int, refit: bool, seasonal_period: int, coverage=None
+):
     from sklearn.model_selection import TimeSeriesSplit
 
     from tsforecast.model_selection import BacktestResult, backtest
@@ -254,13 +282,29 @@ def _run_backtest(models: dict, X, y, *, horizon: int, folds: int, refit: bool, 
     results = []
     for label, model in models.items():
         start = time.perf_counter()
+        if coverage is not None:
+            model = _with_intervals(label, model, horizon)
         with _reported_warnings(label):
             try:
-                result = backtest({label: model}, X, y, cv=cv, refit=refit, seasonal_period=seasonal_period)
+                result = backtest(
+                    {label: model},
+                    X,
+                    y,
+                    cv=cv,
+                    refit=refit,
+                    seasonal_period=seasonal_period,
+                    coverage=coverage,
+                )
             except ValueError as exc:
                 raise CLIError(f"{label}: {exc}") from None
-        mase = result.summary()["mase"].iloc[0]
-        print(f"  {label:<12} MASE {mase:7.3f}   ({time.perf_counter() - start:5.1f} s)", flush=True)
+        summary = result.summary()
+        covered = "".join(
+            f"   {name[len('coverage_') :]}% covered {summary[name].iloc[0]:5.1%}"
+            for name in result.metrics
+            if name.startswith("coverage_")
+        )
+        mase = summary["mase"].iloc[0]
+        print(f"  {label:<12} MASE {mase:7.3f}{covered}   ({time.perf_counter() - start:5.1f} s)", flush=True)
         results.append(result)
     first = results[0]
     merged = BacktestResult(
@@ -311,7 +355,14 @@ def _demo(args: argparse.Namespace) -> int:
     names = args.models.split(",")
     models = {name: make_model(name, args.horizon, 24, quick=True) for name in names}
     result = _run_backtest(
-        models, None, y, horizon=args.horizon, folds=args.folds, refit=args.refit, seasonal_period=24
+        models,
+        None,
+        y,
+        horizon=args.horizon,
+        folds=args.folds,
+        refit=args.refit,
+        seasonal_period=24,
+        coverage=_coverages(args.coverage),
     )
     _write_outputs(result, y, Path(args.out), "demo")
     return 0
@@ -331,7 +382,14 @@ def _backtest(args: argparse.Namespace) -> int:
         f"{len(y)} rows, target {args.target}, seasonal period {period}, {args.folds} folds of {args.horizon}"
     )
     result = _run_backtest(
-        models, X, y, horizon=args.horizon, folds=args.folds, refit=args.refit, seasonal_period=period
+        models,
+        X,
+        y,
+        horizon=args.horizon,
+        folds=args.folds,
+        refit=args.refit,
+        seasonal_period=period,
+        coverage=_coverages(args.coverage),
     )
     _write_outputs(result, y, Path(args.out), "backtest")
     return 0
@@ -370,12 +428,15 @@ def _forecast(args: argparse.Namespace) -> int:
     _report_time_axis(y)
     period = args.seasonal_period or _seasonal_period(y.index)
     model = make_model(args.model, args.horizon, period, quick=args.quick)
+    coverage = _coverages(args.coverage)
+    if coverage is not None:
+        model = _with_intervals(args.model, model, args.horizon)
     if len(y) < 2 * args.horizon:
         raise CLIError(f"{len(y)} rows are too few to forecast {args.horizon} steps; lower --horizon")
     with _reported_warnings(args.model):
         try:
             model.fit(X, y)
-            forecast = model.forecast(args.horizon if future is None else future)
+            forecast = model.forecast(args.horizon if future is None else future, coverage=coverage)
         except ValueError as exc:
             raise CLIError(str(exc)) from None
     out = Path(args.out)
@@ -409,6 +470,11 @@ def _parser() -> argparse.ArgumentParser:
         default=False,
         help="refit at every origin (default: fit once, forecast every origin)",
     )
+    demo.add_argument(
+        "--coverage",
+        default="0.8,0.95",
+        help="nominal coverages of the prediction intervals, comma-separated (default 0.8,0.95)",
+    )
     demo.add_argument("--out", default=".", help="folder for the leaderboard, predictions and plot")
     demo.set_defaults(run=_demo)
 
@@ -429,6 +495,12 @@ def _parser() -> argparse.ArgumentParser:
             "hourly, 7 for daily, 52 for weekly data)",
         )
         cmd.add_argument("--quick", action="store_true", help="fewer epochs for the neural models")
+        cmd.add_argument(
+            "--coverage",
+            default=None,
+            help="also write prediction intervals of these nominal coverages, comma-separated, e.g. "
+            "0.8,0.95 (models without their own are calibrated by ConformalForecaster)",
+        )
         cmd.add_argument("--out", default=".", help="output folder")
         users = ",".join(name for name in MODELS if _uses_features(name))
         others = (
