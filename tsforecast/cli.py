@@ -96,10 +96,14 @@ def _builder(cls: type, **settings) -> Callable[[int, int, bool], object]:
 
 
 def _model_table() -> dict[str, Callable[[int, int, bool], object]]:
-    """One name per estimator of ``all_estimators()`` (the naive one as two variants)."""
+    """One name per forecaster of ``all_estimators()`` (the naive one as two variants).
+
+    Meta-estimators, which wrap another forecaster (an ``estimator`` parameter, as
+    ``ConformalForecaster``), are no model of their own: ``--coverage`` applies them.
+    """
     table = {name: _builder(NaiveForecaster, **params) for name, params in _VARIANTS.items()}
     for _, cls in all_estimators():
-        if cls is not NaiveForecaster:
+        if cls is not NaiveForecaster and "estimator" not in cls().get_params():
             table[_command_name(cls)] = _builder(cls, **_SETTINGS.get(cls.__name__, {}))
     return table
 
