@@ -1,9 +1,11 @@
 """The training engine shared by every neural forecaster.
 
 ``windows``: the on-device window sampler; ``normalizer``: raw series to the
-network's space and back; ``loop``: the training loop.
+network's space and back; ``loop``: the training loop; ``distributed``:
+data-parallel training under a ``torch.distributed`` process group.
 """
 
+from tsforecast.training.distributed import fit_distributed
 from tsforecast.training.loop import (
     LOSSES,
     LR_SCHEDULES,
@@ -26,6 +28,7 @@ __all__ = [
     "WindowNormalizer",
     "WindowSampler",
     "Windows",
+    "fit_distributed",
     "train_module",
     "validation_steps",
 ]
