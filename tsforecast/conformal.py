@@ -63,6 +63,18 @@ def conformal_quantile(sorted_scores: np.ndarray, levels: np.ndarray) -> np.ndar
     return np.take_along_axis(np.broadcast_to(sorted_scores, shape[:-1] + (n,)), ranks, axis=-1)
 
 
+class _FollowsWrapped:
+    """``uses_exogenous`` of a wrapper: the wrapped forecaster's on an instance, the default's on the class.
+
+    Everything that reads the capability from a class (the sktime tags, the test tables) gets a
+    bool, as it does for every other forecaster, instead of a property object.
+    """
+
+    def __get__(self, instance, owner) -> bool:
+        wrapper = owner() if instance is None else instance
+        return bool(getattr(wrapper._template(), "uses_exogenous", False))
+
+
 class ConformalForecaster(BaseForecaster):
     """Calibrated prediction intervals around any forecaster, per horizon step.
 
@@ -180,10 +192,9 @@ class ConformalForecaster(BaseForecaster):
         self.method = method
         self.learning_rate = learning_rate
 
-    @property
-    def uses_exogenous(self) -> bool:  # type: ignore[override]
-        """Whether the wrapped forecaster uses X's values (its own ``uses_exogenous``)."""
-        return bool(getattr(self._template(), "uses_exogenous", False))
+    #: Whether the wrapped forecaster uses X's values (its own ``uses_exogenous``); read on the
+    #: class, that of the default wrapped model.
+    uses_exogenous = _FollowsWrapped()  # type: ignore[assignment]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
