@@ -25,9 +25,11 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import RealNotInt, validate_parameter_constraints, validate_params
 from sklearn.utils.validation import _num_samples
 
 from tsforecast import metrics as _metrics
+from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, check_levels, coverage_label
 
 __all__ = [
@@ -52,10 +54,9 @@ _SCORE_COLUMNS = (
 )
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
+#: Integer constraints in scikit-learn's declarative validation, with booleans refused.
+_POSITIVE = Number(numbers.Integral, 1, None, closed="left")
+_NON_NEGATIVE = Number(numbers.Integral, 0, None, closed="left")
 
 
 # -- splitters ---------------------------------------------------------------------------------
@@ -64,14 +65,21 @@ def _check_int(value: Any, name: str, minimum: int) -> int:
 class _WindowSplitter(BaseCrossValidator):
     """Cutoffs every ``step`` steps from the first training window while a full test block fits."""
 
+    _parameter_constraints: dict[str, list] = {
+        "horizon": [_POSITIVE],
+        "step": [_POSITIVE],
+        "gap": [_NON_NEGATIVE],
+    }
+
     def _train_start(self, stop: int) -> int:
         raise NotImplementedError
 
     def _stops(self, n_samples: int) -> np.ndarray:
-        first = _check_int(getattr(self, self._window_name), self._window_name, 1)
-        horizon = _check_int(self.horizon, "horizon", 1)
-        gap = _check_int(self.gap, "gap", 0)
-        stops = np.arange(first, n_samples - gap - horizon + 1, _check_int(self.step, "step", 1))
+        constraints = self._parameter_constraints
+        params = {name: getattr(self, name) for name in constraints}
+        validate_parameter_constraints(constraints, params, caller_name=type(self).__name__)
+        first, horizon, gap = int(getattr(self, self._window_name)), int(self.horizon), int(self.gap)
+        stops = np.arange(first, n_samples - gap - horizon + 1, int(self.step))
         if len(stops) == 0:
             raise ValueError(
                 f"{type(self).__name__} finds no fold in n_samples={n_samples} time steps: one fold "
@@ -126,6 +134,7 @@ class ExpandingWindowSplitter(_WindowSplitter):
     """
 
     _window_name = "initial_window"
+    _parameter_constraints = {**_WindowSplitter._parameter_constraints, "initial_window": [_POSITIVE]}
 
     def __init__(self, initial_window: int, horizon: int, step: int = 1, gap: int = 0):
         self.initial_window = initial_window
@@ -165,6 +174,7 @@ class SlidingWindowSplitter(_WindowSplitter):
     """
 
     _window_name = "window"
+    _parameter_constraints = {**_WindowSplitter._parameter_constraints, "window": [_POSITIVE]}
 
     def __init__(self, window: int, horizon: int, step: int = 1, gap: int = 0):
         self.window = window
@@ -180,15 +190,23 @@ class SlidingWindowSplitter(_WindowSplitter):
 
 
 def _n_rows(size: Any, n: int, name: str) -> int:
+    """Rows of a part: ``size`` rows, or the fraction ``size`` of ``n`` rounded up (types checked)."""
     if size is None:
         return 0
-    if isinstance(size, numbers.Integral) and not isinstance(size, bool) and 0 <= size < n:
+    if isinstance(size, numbers.Integral):
+        if size >= n:
+            raise ValueError(f"{name}={size} rows leave no training rows: n_samples={n}.")
         return int(size)
-    if isinstance(size, numbers.Real) and not isinstance(size, numbers.Integral) and 0 < size < 1:
-        return int(np.ceil(size * n))
-    raise ValueError(f"{name} must be a number of rows in [0, {n}) or a fraction in (0, 1), got {size!r}.")
+    return int(np.ceil(size * n))
 
 
+_FRACTION = Number(RealNotInt, 0, 1, closed="neither")
+
+
+@validate_params(
+    {"test_size": [_FRACTION, _POSITIVE], "validation_size": [_FRACTION, _NON_NEGATIVE, None]},
+    prefer_skip_nested_validation=True,
+)
 def temporal_train_test_split(
     *arrays: Any, test_size: float | int, validation_size: float | int | None = None
 ) -> list[Any]:
@@ -328,7 +346,7 @@ def _resolve_metric(name: str, spec: Any, seasonal_period: int) -> _Metric:
     kind = _LONG_NAMES.get(spec, spec) if isinstance(spec, str) else None
     if kind in _VECTOR_LOSSES:
         label = name[4:] if name == spec and name.startswith("neg_") else name
-        return _Metric(label, False, kind, seasonal_period=_check_int(seasonal_period, "seasonal_period", 1))
+        return _Metric(label, False, kind, seasonal_period=int(seasonal_period))
     scorer = _metrics.get_scorer(spec)
     if not callable(scorer):
         raise ValueError(f"scoring entry {name!r} must be a metric name or a scorer callable, got {spec!r}.")
@@ -700,6 +718,17 @@ def _assemble(
     return pd.concat(scores, ignore_index=True), (pd.concat(parts, ignore_index=True) if parts else None)
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "refit": ["boolean", _POSITIVE],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "seasonal_period": [_POSITIVE],
+        "n_jobs": [numbers.Integral, None],
+        "return_predictions": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def backtest(
     estimator: Any | Mapping[str, Any],
     X: Any = None,
@@ -809,13 +838,9 @@ def backtest(
     seasonal  0.0  0.000000        3
     last      1.5  1.870829        3
     """
-    if y is None:
-        raise ValueError("backtest requires y, the series to forecast.")
     estimators = dict(estimator) if isinstance(estimator, Mapping) else {_model_name(estimator): estimator}
     if not estimators:
         raise ValueError("estimator is an empty dict: give at least one model.")
-    if not (isinstance(refit, bool) or (isinstance(refit, numbers.Integral) and refit >= 1)):
-        raise ValueError(f"refit must be True, False or a positive int, got {refit!r}.")
     for name, est in estimators.items():
         if refit is not True and refit != 1 and not _can_update(est):
             raise TypeError(
