@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 
+from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, IgnoredFeaturesWarning, TimeIndexWarning
 
 __all__ = ["ConformalForecaster"]
@@ -36,13 +37,6 @@ LEVEL_GRID = np.array(
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
     + [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99, 0.995]
 )
-
-
-class _Int(Interval):
-    """An integer interval that refuses booleans (``True`` is an Integral to Python)."""
-
-    def is_satisfied_by(self, val):  # noqa: D102
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 def conformal_quantile(sorted_scores: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -166,12 +160,12 @@ class ConformalForecaster(BaseForecaster):
     _parameter_constraints = {
         **BaseForecaster._parameter_constraints,
         "estimator": [HasMethods(["fit", "predict"]), None],
-        "horizon": [_Int(Integral, 1, None, closed="left")],
-        "n_windows": [_Int(Integral, 1, None, closed="left")],
-        "step": [_Int(Integral, 1, None, closed="left")],
-        "refit": ["boolean", _Int(Integral, 1, None, closed="left")],
+        "horizon": [Number(Integral, 1, None, closed="left")],
+        "n_windows": [Number(Integral, 1, None, closed="left")],
+        "step": [Number(Integral, 1, None, closed="left")],
+        "refit": ["boolean", Number(Integral, 1, None, closed="left")],
         "method": [StrOptions({"split", "adaptive"})],
-        "learning_rate": [Interval(Real, 0, 1, closed="neither")],
+        "learning_rate": [Number(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
