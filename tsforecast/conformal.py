@@ -188,7 +188,7 @@ class ConformalForecaster(BaseForecaster):
 
     #: Whether the wrapped forecaster uses X's values (its own ``uses_exogenous``); read on the
     #: class, that of the default wrapped model.
-    uses_exogenous = _FollowsWrapped()  # type: ignore[assignment]
+    uses_exogenous = _FollowsWrapped()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
