@@ -18,7 +18,10 @@ Protocol:
   (``ETS(A,N,N)``: simple exponential smoothing, chosen for speed: the seasonal ETS re-filters
   its history at ~0.7 s an update) and around an LSTM (lookback 2x horizon, at least 48;
   hidden 32, 10 epochs, seed 0); calibration errors from ``n_windows`` origins at the end of the
-  first training block (ETTh1 100, S&P 250, weather 200), ``refit=False``;
+  first training block (ETTh1 200, S&P 250, weather 200; fewer when the block is too short),
+  ``refit=False``, spaced like the test windows (``step`` = the test step: 4, 10, 3) unless
+  ``--conformal-step`` says otherwise (``--conformal-step 1``: consecutive origins, ETTh1 100,
+  the first published run, ``benchmarks/results/calibration_conformal_step1.log``);
 - scores over all test windows (``BacktestResult.summary()``): empirical coverage of the 80%
   and 95% intervals, mean width, interval (Winkler) score, MAE; seconds of wall time
   (fit, calibration, updates and forecasts);
@@ -65,7 +68,7 @@ def _datasets(quick: bool) -> dict[str, Callable[[], DataSet]]:
     def etth1():
         ot = load_etth1()["OT"].iloc[: 600 if quick else 2024]
         initial = 400 if quick else 1200
-        return DataSet("ETTh1 OT (hourly)", ot.to_numpy(), 24, initial, 4, 40 if quick else 100, 24, ot.index)
+        return DataSet("ETTh1 OT (hourly)", ot.to_numpy(), 24, initial, 4, 40 if quick else 200, 24, ot.index)
 
     def sp500():
         close = load_sp500()["adjclose"]
@@ -105,14 +108,15 @@ def _lstm(horizon: int, quick: bool):
     )
 
 
-def _models(data: DataSet, quick: bool) -> dict[str, Callable[[], object]]:
+def _models(data: DataSet, quick: bool, conformal_step: int | None) -> dict[str, Callable[[], object]]:
     """Name -> builder; native entries only for models that have intervals of their own."""
     h, n_windows = data.horizon, data.n_windows
+    step = data.step if conformal_step is None else conformal_step
     naive = NaiveForecaster("seasonal", seasonal_period=data.season) if data.season > 1 else NaiveForecaster()
     ses = ETSForecaster(error="add", trend=None, seasonal=None)
 
     def conformal(build, method):
-        return lambda: ConformalForecaster(build(), horizon=h, n_windows=n_windows, method=method)
+        return lambda: ConformalForecaster(build(), horizon=h, n_windows=n_windows, step=step, method=method)
 
     from tsforecast import ARIMAForecaster
 
@@ -127,6 +131,14 @@ def _models(data: DataSet, quick: bool) -> dict[str, Callable[[], object]]:
         "conformal LSTM split": conformal(lambda: _lstm(h, quick), "split"),
         "conformal LSTM adaptive": conformal(lambda: _lstm(h, quick), "adaptive"),
     }
+
+
+def model_calibration_windows(data: DataSet, model) -> int:
+    """Calibration origins the conformal model gets on the first training block (as its fit counts them)."""
+    n, smallest = data.initial, model._inner_min_size()
+    horizon = min(model.horizon, n - smallest)
+    first = max(smallest, n - horizon - (model.n_windows - 1) * model.step)
+    return len(range(first, n - horizon + 1, model.step))
 
 
 def _run(data: DataSet, name: str, model) -> tuple[dict, pd.DataFrame]:
@@ -152,6 +164,12 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
     parser.add_argument("--models", default=None, help="comma-separated substrings of model names")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--conformal-step",
+        type=int,
+        default=None,
+        help="steps between calibration origins (default: test step)",
+    )
     args = parser.parse_args(argv)
     import torch
 
@@ -160,7 +178,7 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
     for key in args.datasets.split(","):
         data = _datasets(args.quick)[key]()
         rows, skipped, by_year = [], [], {}
-        for name, build in _models(data, args.quick).items():
+        for name, build in _models(data, args.quick, args.conformal_step).items():
             if args.models and not any(part in name for part in args.models.split(",")):
                 continue
             model = build()
@@ -168,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
                 skipped.append(name)
                 continue
             row, scores = _run(data, name, model)
+            if name.startswith("conformal"):
+                row["calibration windows"] = model_calibration_windows(data, model)
             rows.append(row)
             print(
                 f"  {data.name}: {name}: {row['cover 80%']:.1f}% / {row['cover 95%']:.1f}% covered "
