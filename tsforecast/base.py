@@ -507,6 +507,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             "intervals. Wrap it in tsforecast.ConformalForecaster(...) for calibrated intervals."
         )
 
+    def _provides_intervals(self) -> bool:
+        """Whether this forecaster has a predictive distribution (implements ``_predict_quantiles``).
+
+        Read by the sktime adapter (``capability:pred_int``) and the CLI; wrappers whose answer
+        depends on what they wrap override it.
+        """
+        return type(self)._predict_quantiles is not BaseForecaster._predict_quantiles
+
     def predict_quantiles(self, X, quantiles: float | Sequence[float] = (0.1, 0.5, 0.9)) -> np.ndarray:
         """Forecast quantiles of the future steps that X's rows stand for.
 

@@ -164,9 +164,8 @@ def _coverages(text: str | None) -> list[float] | None:
 def _with_intervals(label: str, model, horizon: int):
     """The model itself when it has its own intervals, else calibrated by ConformalForecaster."""
     from tsforecast import ConformalForecaster
-    from tsforecast.base import BaseForecaster
 
-    if type(model)._predict_quantiles is not BaseForecaster._predict_quantiles:
+    if model._provides_intervals():
         return model
     print(f"  {label}: no intervals of its own; calibrated by ConformalForecaster", flush=True)
     return ConformalForecaster(model, horizon=horizon, n_windows=100)

@@ -658,6 +658,17 @@ def _interval_scores(y_true: np.ndarray, band: np.ndarray, bounds: np.ndarray, c
     return out
 
 
+def _bound_columns(band: np.ndarray | None, coverages) -> dict[str, np.ndarray]:
+    """The tidy predictions' ``lower_<pct>``, ``upper_<pct>`` columns (none without bounds)."""
+    if band is None:
+        return {}
+    return {
+        f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+        for c, nominal in enumerate(coverages)
+        for s, side in enumerate(("lower", "upper"))
+    }
+
+
 def _assemble(
     runs, folds, index, y, metrics, return_predictions, coverages=None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -707,11 +718,7 @@ def _assemble(
                         "target": np.tile(targets, len(rows)),
                         "y_true": y_true.ravel(),
                         "y_pred": y_pred.ravel(),
-                        **{
-                            f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
-                            for c, nominal in enumerate([] if band is None else coverages)
-                            for s, side in enumerate(("lower", "upper"))
-                        },
+                        **_bound_columns(band, coverages),
                     }
                 )
             )
