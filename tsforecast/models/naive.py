@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral
 
 import numpy as np
+from sklearn.utils._param_validation import StrOptions
 
+from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, normal_quantiles
 
 __all__ = ["NaiveForecaster"]
@@ -78,18 +80,17 @@ class NaiveForecaster(BaseForecaster):
     6     1.0     -0.81      2.81
     """
 
+    _parameter_constraints = {
+        **BaseForecaster._parameter_constraints,
+        "strategy": [StrOptions(set(_STRATEGIES))],
+        "seasonal_period": [Number(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, strategy: str = "last", seasonal_period: int = 1):
         self.strategy = strategy
         self.seasonal_period = seasonal_period
 
-    def _check_params(self) -> None:
-        if self.strategy not in _STRATEGIES:
-            raise ValueError(f"strategy must be one of {_STRATEGIES}, got {self.strategy!r}.")
-        if not isinstance(self.seasonal_period, numbers.Integral) or self.seasonal_period < 1:
-            raise ValueError(f"seasonal_period must be a positive integer, got {self.seasonal_period!r}.")
-
     def _min_train_size(self) -> int:
-        self._check_params()
         if self.strategy == "seasonal":
             return int(self.seasonal_period)
         return 2 if self.strategy == "drift" else 1
