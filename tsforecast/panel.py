@@ -29,7 +29,7 @@ resolves from the active ``joblib.parallel_config`` (one job by default). So
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,3 +342,90 @@ def update_panel(estimator: Any, X: Any, y: Any) -> Any:
         estimator._series_model(part.id).update(part.X, part.y)
     estimator.n_train_ += len(y)
     return estimator
+
+
+# -- cutting a panel by time: one cutoff for every series -------------------------------------
+
+
+def panel_time_axis(index: pd.MultiIndex) -> tuple[pd.Index, np.ndarray]:
+    """The panel's time axis (every stamp of any series, sorted) and each row's position on it."""
+    _check_levels(index, "the panel")
+    times = index.get_level_values(1)
+    axis = times.unique().sort_values()
+    return axis, axis.get_indexer(times)
+
+
+def split_by_time(cv: Any, X: Any, y: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A splitter's folds on a panel, as row positions.
+
+    The splitter splits the time axis and each fold takes the rows at its time positions,
+    so one cutoff holds for every series (never a cut by row position).
+    """
+    axis, position = panel_time_axis(X.index)
+    for train, test in cv.split(np.zeros((len(axis), 0))):
+        yield np.flatnonzero(np.isin(position, train)), np.flatnonzero(np.isin(position, test))
+
+
+def time_cut(arrays: Sequence[Any], n_test: int, n_val: int) -> list[Any]:
+    """Panels' train, (validation,) and test parts, cut at the same time stamps.
+
+    The last ``n_test`` stamps of the first panel's time axis are the test part, the
+    ``n_val`` before them the validation part. Returns each array's parts in turn.
+    """
+    axis, _ = panel_time_axis(arrays[0].index)
+    n_train = len(axis) - n_test - n_val
+    if n_test < 1 or n_train < 1:
+        raise ValueError(
+            f"The panel has {len(axis)} distinct time stamps; train={n_train}, validation={n_val} and "
+            f"test={n_test} of them leave train or test empty."
+        )
+    edges = [axis[n_train], axis[n_train + n_val]] if n_val else [axis[n_train]]
+    parts = []
+    for array in arrays:
+        part = np.searchsorted(np.asarray(edges), array.index.get_level_values(1), side="right")
+        parts.extend(array.iloc[part == p] for p in range(len(edges) + 1))
+    return parts
+
+
+# -- metrics of a panel: per series, then the mean over series ----------------------------------
+
+
+def mean_over_series(metric: Callable[..., Any], y_true: Any, y_pred: Any, **kwargs: Any) -> Any:
+    """``metric`` computed on each series of a panel ``y_true``, averaged over the series.
+
+    This is how the M4 competition scores many series: MASE scales each series by its own
+    in-sample seasonal-naive error, so no series dominates by its units. ``y_pred`` is a panel
+    with ``y_true``'s index, or an array with one row per row of ``y_true``; ``y_train``
+    (for MASE) is a panel holding every series of ``y_true``; ``sample_weight`` has one weight
+    per row of ``y_true``. Other keyword arguments go to ``metric`` unchanged.
+    """
+    if not is_panel(y_true):
+        raise ValueError("mean_over_series needs y_true indexed by (series id, time).")
+    if is_panel(y_pred) and not y_pred.index.equals(y_true.index):
+        raise ValueError(
+            "y_pred is a panel with another index than y_true: align it first, "
+            "`y_pred = y_pred.reindex(y_true.index)`."
+        )
+    pred = np.asarray(y_pred, dtype=np.float64)
+    if len(pred) != len(y_true):
+        raise ValueError(f"y_pred has {len(pred)} rows, y_true {len(y_true)}: give one forecast per row.")
+    history = None
+    if kwargs.get("y_train") is not None:
+        if not is_panel(kwargs["y_train"]):
+            raise ValueError("y_true is a panel, so y_train must be a panel of the same series too.")
+        history = {part.id: part.y.to_numpy() for part in split_panel(kwargs["y_train"], None)}
+    weights = kwargs.pop("sample_weight", None)
+    values = []
+    for part in split_panel(y_true, None):
+        if history is not None:
+            if part.id not in history:
+                raise ValueError(f"Series {part.id!r} of y_true has no rows in y_train: give its history.")
+            kwargs["y_train"] = history[part.id]
+        if weights is not None:
+            kwargs["sample_weight"] = np.asarray(weights)[part.rows]
+        try:
+            values.append(metric(part.y.to_numpy(), pred[part.rows], **kwargs))
+        except ValueError as error:
+            raise ValueError(f"Series {part.id!r}: {error}") from error
+    mean = np.mean(np.asarray(values, dtype=np.float64), axis=0)
+    return float(mean) if np.ndim(mean) == 0 else mean
