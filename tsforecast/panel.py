@@ -102,6 +102,8 @@ def _check_levels(index: pd.MultiIndex, name: str) -> None:
 
 def _series_order(index: pd.MultiIndex) -> Iterator[tuple[Hashable, np.ndarray]]:
     """(series id, row positions) per series, in the order the ids first appear."""
+    if len(index) == 0:
+        return
     codes, uniques = pd.factorize(index.get_level_values(0))
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
