@@ -285,6 +285,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         """The fitted single-series forecaster that answers for ``series_id`` of a panel."""
         return self.estimators_[series_id]
 
+    def _keep_series_model(self, series_id, model: BaseForecaster) -> None:
+        """Store ``model`` (after ``update``) as the one that answers for ``series_id``."""
+
+    def _panel_min_length(self, lengths: np.ndarray) -> int:
+        """Fewest time steps a panel series needs, given every series' length."""
+        return self._min_train_size()
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True

@@ -185,7 +185,7 @@ def _forget_fit(estimator: Any) -> None:
 
 def _leave_out_short(estimator: Any, series: list[PanelSeries]) -> list[PanelSeries]:
     """The series long enough for the estimator; warn once naming those left out."""
-    minimum = estimator._min_train_size()
+    minimum = estimator._panel_min_length(np.array([len(s.time) for s in series]))
     short = [s for s in series if len(s.time) < minimum]
     if len(short) == len(series):
         longest = max(series, key=lambda s: len(s.time))
@@ -341,7 +341,8 @@ def update_panel(estimator: Any, X: Any, y: Any) -> Any:
     series = split_panel(y, X)
     _future_series(estimator, pd.DataFrame(index=y.index), "update")
     for part in series:
-        estimator._series_model(part.id).update(part.X, part.y)
+        model = estimator._series_model(part.id)
+        estimator._keep_series_model(part.id, model.update(part.X, part.y))
     estimator.n_train_ += len(y)
     return estimator
 
