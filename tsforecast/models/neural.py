@@ -29,6 +29,7 @@ from torch import nn
 
 from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster
+from tsforecast.models._neural_panel import fit_global, keep_series_view, panel_lookback, series_view
 from tsforecast.training.distributed import local_cuda_device, process_group
 from tsforecast.training.loop import (
     LOSSES,
@@ -412,9 +413,10 @@ class NeuralForecaster(BaseForecaster):
             return 0
         return validation_steps(n, int(self.horizon), float(self.validation_fraction))
 
-    def _min_train_size(self) -> int:
+    def _min_train_size(self, lookback: int | None = None) -> int:
         # runs after BaseForecaster.fit's _validate_params: the parameters are valid here
-        lookback = 1 if self.lookback is None else int(self.lookback)
+        if lookback is None:
+            lookback = 1 if self.lookback is None else int(self.lookback)
         n = lookback + int(self.horizon)
         while n - self._validation_steps(n) < lookback + self.horizon:
             n += 1
@@ -458,6 +460,10 @@ class NeuralForecaster(BaseForecaster):
             device=self.device_,
             transform=self._training_batch,
         )
+        self._train(sampler, seed, y)
+
+    def _train(self, sampler: WindowSampler, seed: int, y: np.ndarray) -> None:
+        """Build the network and train it on the sampler's windows (``y``: the raw series, for errors)."""
         devices = [self.device_.index or 0] if self.device_.type == "cuda" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
@@ -528,6 +534,20 @@ class NeuralForecaster(BaseForecaster):
     def _training_batch(self, windows: Windows) -> TrainingBatch:
         """Network inputs, target and loss weight of gathered (standardised) training windows."""
         return self._normalizer.training_batch(windows)
+
+    # -- panels: one global network over every series (tsforecast.models._neural_panel) --------
+
+    def _panel_min_length(self, lengths: np.ndarray) -> int:
+        return self._min_train_size(panel_lookback(self, lengths))
+
+    def _fit_panel(self, series: list) -> None:
+        fit_global(self, series)
+
+    def _series_model(self, series_id) -> NeuralForecaster:
+        return series_view(self, series_id)
+
+    def _keep_series_model(self, series_id, model: NeuralForecaster) -> None:
+        keep_series_view(self, series_id, model)
 
     # -- prediction ---------------------------------------------------------------
 
