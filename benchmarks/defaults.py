@@ -38,6 +38,7 @@ Run (from the repository root; quick first, then the full run)::
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 import time
 import warnings
@@ -173,12 +174,30 @@ def naive2(y: np.ndarray, horizon: int, m: int) -> np.ndarray:
 # -- models -----------------------------------------------------------------------------------------
 
 
-def make_model(name: str, horizon: int, m: int, seed: int):
-    """The forecaster ``name`` with its defaults and only horizon, season and seed set."""
+def parse_model(spec: str) -> tuple[str, dict]:
+    """``"LSTM"`` -> ("LSTM", {}); ``"LSTM(normalization=instance;shrinkage=0)"`` -> its parameters.
+
+    Parameters set this way let a run compare a family's defaults with explicit settings (e.g.
+    the defaults before ``normalization="auto"``) on the same series.
+    """
+    name, _, rest = spec.partition("(")
+    params = {}
+    for item in filter(None, rest.rstrip(")").split(";")):
+        key, _, value = item.partition("=")
+        try:
+            params[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            params[key.strip()] = value.strip()
+    return name, params
+
+
+def make_model(spec: str, horizon: int, m: int, seed: int):
+    """The forecaster ``spec`` names, with its defaults and only horizon, season and seed set."""
     season = m if m > 1 else None
+    name, params = parse_model(spec)
     if name in NEURAL:
         cls = getattr(tsforecast, f"{name}Forecaster")
-        return cls(horizon=horizon, seasonal_period=season, random_state=seed, device="cpu")
+        return cls(horizon=horizon, seasonal_period=season, random_state=seed, device="cpu", **params)
     if name == "Naive":
         return tsforecast.NaiveForecaster(strategy="last")
     if name == "SeasonalNaive":
@@ -208,7 +227,7 @@ def diagnostics(model) -> dict:
         "best_epoch": model.best_epoch_,
     }
     # Whatever the adaptive defaults chose (attributes ending in "_" that they document), if any.
-    for attr in ("normalization_", "fallback_", "n_members_"):
+    for attr in ("normalization_", "shrinkage_"):
         if hasattr(model, attr):
             out[attr.rstrip("_")] = getattr(model, attr)
     return out
@@ -272,7 +291,7 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def neural_diagnostics(frame: pd.DataFrame) -> pd.DataFrame | None:
-    neural = frame[frame["model"].isin(NEURAL)]
+    neural = frame[frame["model"].map(lambda spec: parse_model(spec)[0]).isin(NEURAL)]
     if neural.empty or "best_epoch" not in neural:
         return None
     return neural.groupby("model", sort=False).agg(
@@ -284,13 +303,27 @@ def neural_diagnostics(frame: pd.DataFrame) -> pd.DataFrame | None:
         train_windows=("train_windows", "mean"),
         val_windows=("val_windows", "mean"),
         min_val_windows=("val_windows", "min"),
+        **(
+            {
+                "normalization": (
+                    "normalization",
+                    lambda s: " ".join(f"{k}:{v}" for k, v in s.value_counts().items()),
+                )
+            }
+            if "normalization" in neural
+            else {}
+        ),
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, among {SETS}")
-    parser.add_argument("--models", default=",".join(CLASSICAL + NEURAL), help="comma-separated model names")
+    parser.add_argument(
+        "--models",
+        default=",".join(CLASSICAL + NEURAL),
+        help="comma-separated; parameters allowed: 'LSTM(normalization=instance;shrinkage=0)'",
+    )
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="folder with the M4 CSVs (and exchange_rate.csv)"
     )
