@@ -50,8 +50,17 @@ def test_update_shifts_the_seasonal_forecast(hourly_ot):
     pd.testing.assert_series_equal(model.forecast(30), full.forecast(30))
 
 
-@pytest.mark.parametrize("bad", [{"strategy": "median"}, {"strategy": "seasonal", "seasonal_period": 0}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"strategy": "median"},
+        {"strategy": "seasonal", "seasonal_period": 0},
+        {"strategy": "seasonal", "seasonal_period": True},  # True is not an integer season
+    ],
+)
 def test_invalid_parameters_are_reported_at_fit(bad, hourly_ot):
     model = NaiveForecaster(**bad)  # __init__ stores, never validates
-    with pytest.raises(ValueError, match="strategy must be one of|seasonal_period must be a positive"):
+    with pytest.raises(
+        ValueError, match="The .(strategy|seasonal_period). parameter of NaiveForecaster must be"
+    ):
         model.fit(None, hourly_ot)

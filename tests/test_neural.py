@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,17 +12,21 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from tsforecast.datasets import load_etth1, load_ili, load_seattle_weather
-from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
+import tsforecast
+from tsforecast.datasets import load_etth1, load_ili, load_seattle_weather, load_sp500
+from tsforecast.models.neural import MAX_SEASONAL_LOOKBACK, NeuralForecaster, _no_improvement_advice
+from tsforecast.models.rnn import GRUForecaster, LSTMForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
 from tsforecast.models.tcn import TCNForecaster
 from tsforecast.models.transformer import TransformerForecaster
 from tsforecast.nn.normalization import instance_denormalize, instance_normalize
+from tsforecast.training import NonFiniteLossError, TrainingWarning
 
 torch.set_num_threads(1)  # one thread: no OpenMP oversubscription on a shared machine
 
-RECURRENT = [LSTMForecaster, GRUForecaster, RNNForecaster]
-ESTIMATORS = [*RECURRENT, Seq2SeqForecaster, TransformerForecaster, TCNForecaster]
+# every neural family from the one registry: a new model is tested here once it is exported
+ESTIMATORS = [cls for _, cls in tsforecast.all_estimators() if issubclass(cls, NeuralForecaster)]
+RECURRENT = [cls for cls in ESTIMATORS if "bidirectional" in cls().get_params()]
 CHEAP = dict(lookback=12, horizon=4, hidden_size=16, max_epochs=4, batch_size=32, random_state=0)
 rng = np.random.default_rng(0)
 Y = np.sin(np.arange(240) * 2 * np.pi / 12) + 0.05 * rng.normal(size=240)
@@ -156,12 +162,19 @@ def test_pandas_in_and_out(cls):
 
 
 def test_clear_errors(cls):
-    with pytest.raises(ValueError, match="horizon must be an integer >= 1"):
+    name = cls.__name__
+    with pytest.raises(ValueError, match=f"The 'horizon' parameter of {name} must be an int in the range"):
         cls(horizon=0).fit(None, Y)
-    with pytest.raises(ValueError, match="normalization must be one of"):
+    with pytest.raises(ValueError, match=f"The 'lookback' parameter of {name} must be an int .* Got True"):
+        cls(lookback=True).fit(None, Y)  # an integer parameter refuses True (bool is an int subclass)
+    with pytest.raises(ValueError, match="'normalization' parameter .* must be a str among .* or None"):
         cls(normalization="batch").fit(None, Y)
-    with pytest.raises(ValueError, match="loss must be one of"):
+    with pytest.raises(ValueError, match="'loss' parameter .* must be a str among"):
         cls(loss="mape").fit(None, Y)
+    with pytest.raises(
+        ValueError, match="'dropout' parameter .* must be a float in the range \\[0.0, 1.0\\)"
+    ):
+        cls(dropout=1.0).fit(None, Y)
     with pytest.raises(ValueError, match="n_samples=10"):
         cls(lookback=12, horizon=4).fit(None, Y[:10])
     model = cls(**CHEAP).fit(None, Y)
@@ -181,6 +194,143 @@ def test_default_lookback_follows_horizon_and_season(cls):
     assert model.lookback_ == 72
     short = cls(horizon=6, seasonal_period=52, max_epochs=1, hidden_size=4, random_state=0).fit(None, Y[:100])
     assert short.lookback_ == (100 - 20 - 6) // 2  # capped by the data
+    # a yearly season of daily data no longer asks for 3 * 365 = 1095 steps: the season's share is
+    # capped (Fourier terms carry long seasons, see the lookback docs)
+    assert cls(horizon=7, seasonal_period=365)._resolve_lookback(5000) == MAX_SEASONAL_LOOKBACK == 256
+    assert cls(horizon=100, seasonal_period=365)._resolve_lookback(5000) == 400  # 4 * horizon still rules
+    assert "FourierFeatures(period=365.25" in cls.__doc__
+
+
+def test_parameters_are_validated_once_per_fit_with_sklearn_constraints(cls, monkeypatch):
+    calls = []
+    original = cls._validate_params
+    monkeypatch.setattr(cls, "_validate_params", lambda self: calls.append(1) or original(self))
+    cls(**CHEAP).fit(None, Y[:60])
+    assert calls == [1]
+    # every shared parameter is declared, each subclass's own ones too
+    assert set(cls._parameter_constraints) == set(cls().get_params())
+
+
+def test_family_specific_parameter_constraints():
+    with pytest.raises(
+        ValueError, match="'kernel_size' parameter of TCNForecaster must be an int in the range \\[2"
+    ):
+        TCNForecaster(kernel_size=1).fit(None, Y)
+    assert (
+        TCNForecaster(**CHEAP, num_layers=None).fit(None, Y[:60]).lookback_ == 12
+    )  # None: sized by lookback
+    with pytest.raises(ValueError, match="num_heads=3 must divide hidden_size=16"):
+        TransformerForecaster(**CHEAP, num_heads=3).fit(None, Y)
+    with pytest.raises(ValueError, match="'norm' parameter of TransformerForecaster must be a str among"):
+        TransformerForecaster(norm="group").fit(None, Y)
+    with pytest.raises(ValueError, match="'teacher_forcing' parameter of Seq2SeqForecaster must be a float"):
+        Seq2SeqForecaster(teacher_forcing=1.5).fit(None, Y)
+    with pytest.raises(ValueError, match="'num_layers' parameter of LSTMForecaster must be an int"):
+        LSTMForecaster(num_layers=None).fit(None, Y)  # only the TCN sizes itself
+
+
+def test_family_docs_describe_their_own_network():
+    assert "Stacked recurrent layers" in LSTMForecaster.__doc__
+    assert "Residual blocks" in TCNForecaster.__doc__ and "recurrent" not in TCNForecaster.__doc__
+    assert "Transformer encoder layers" in TransformerForecaster.__doc__
+    assert "recurrent" not in TransformerForecaster.__doc__
+    assert "encoder and in the decoder" in Seq2SeqForecaster.__doc__
+
+
+# -- offsets and scales -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("c, b", [(1e-9, 0.0), (1e20, 0.0), (1.0, 1.234567e9), (3e3, -7e6)])
+def test_forecasts_follow_offset_and_scale(cls, c, b):
+    """Forecasts of c * y + b are c * f(y) + b: each series is standardised in float64 before the
+    float32 cast, so the network sees the same inputs whatever the units. Pure scalings are exact to
+    float64 rounding (the float32 inputs are bit-identical); with an offset the data c * y + b
+    themselves are only known to ulp(b) (2.4e-7 at 1.234567e9), which bounds the difference. Cast
+    first, the offset series forecast about 40 units off and 1e20 raised NonFiniteLossError."""
+    settings = {**CHEAP, "max_epochs": 2}
+    reference = cls(**settings).fit(None, Y).predict(_no_x(6))
+    shifted = cls(**settings).fit(None, c * Y + b).predict(_no_x(6))
+    tolerance = 8 * np.spacing(abs(b)) / c + 1e-12 * Y.std()
+    np.testing.assert_allclose((shifted - b) / c, reference, rtol=0, atol=tolerance)
+
+
+def test_non_finite_loss_leads_with_the_data_when_they_cause_it():
+    y = np.random.default_rng(0).normal(size=200) * 1e30
+    with pytest.raises(NonFiniteLossError) as err:  # normalization=None: the values reach float32 as given
+        LSTMForecaster(**CHEAP, normalization=None).fit(None, y)
+    message = str(err.value)
+    assert re.match(r"y reaches [0-9.]+e\+30, too large for the network's float32 arithmetic", message)
+    assert "normalization='instance'" in message and "learning rate" in message  # the loop's part follows
+    # with the default normalisation the same series trains: standardised in float64 first
+    pred = LSTMForecaster(**CHEAP).fit(None, y).forecast(4)
+    assert np.isfinite(pred).all() and np.abs(pred).max() > 1e28
+
+
+# -- training that never helps -------------------------------------------------------------------
+
+
+def _sp500_close():
+    return load_sp500()["close"].to_numpy()[:600]
+
+
+def test_no_improvement_advice_fits_the_series():
+    price = _sp500_close()
+    returns = np.diff(np.log(price))
+    assert "normalization='last'" in _no_improvement_advice(price[:, None], "instance")
+    assert "hard to beat" in _no_improvement_advice(price[:, None], "last")
+    advice = _no_improvement_advice(returns[:, None], "instance")
+    assert "NaiveForecaster(strategy='mean')" in advice and "normalization='last' would not help" in advice
+    assert "use 'instance'" in _no_improvement_advice(returns[:, None], "last")
+    assert "learning_rate" in _no_improvement_advice(Y[:, None], "instance")  # a seasonal series
+
+
+def test_kept_initial_weights_warn_once_with_a_stable_message():
+    """A learning rate of 0.3 makes every epoch worse than the untrained network on returns: the
+    initial weights are kept, with one warning per fit whose text is the same at every refit (as
+    in a backtest; it used to embed the loss value), so anything that de-duplicates warnings by
+    their text collapses them."""
+    returns = np.diff(np.log(_sp500_close()))
+    settings = {**CHEAP, "max_epochs": 3, "patience": 2, "learning_rate": 0.3}
+    messages = []
+    for end in (400, 450, 500):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = TransformerForecaster(**settings).fit(None, returns[:end])
+        assert model.best_epoch_ == 0
+        messages += [str(w.message) for w in caught if issubclass(w.category, TrainingWarning)]
+    assert len(messages) == 3 and len(set(messages)) == 1, messages  # one per fit, one text
+    message = messages[0]
+    assert message.startswith("TransformerForecaster kept its initial weights")
+    assert "NaiveForecaster(strategy='mean')" in message and not any(ch.isdigit() for ch in message)
+    with pytest.warns(TrainingWarning, match="random walk.*try normalization='last'"):
+        TransformerForecaster(**settings).fit(None, _sp500_close())
+
+
+# -- devices, progress bar, state ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks a CPU-only PyTorch")
+def test_unavailable_device_is_a_clear_error(cls):
+    with pytest.raises(ValueError, match="device='cuda', but this PyTorch cannot use CUDA.*device='cpu'"):
+        cls(**CHEAP, device="cuda").fit(None, Y)
+    with pytest.raises(ValueError, match="device='gpu' is not a torch device"):
+        cls(**CHEAP, device="gpu").fit(None, Y)
+
+
+def test_progress_bar_names_the_estimator(cls, capsys):
+    cls(**{**CHEAP, "max_epochs": 1}, verbose=True).fit(None, Y[:60])
+    err = capsys.readouterr().err
+    assert cls.__name__ in err and "Network" not in err
+
+
+def test_no_tensors_are_left_on_the_estimator(cls):
+    """The normaliser holds float64 numpy statistics only; the network is the one torch state."""
+    model = cls(**CHEAP).fit(None, Y[:60])
+    tensors = [k for k, v in vars(model).items() if isinstance(v, torch.Tensor) and k != "module_"]
+    assert tensors == []
+    normalizer = model._normalizer
+    np.testing.assert_allclose(normalizer.series_loc_, [Y[:60].mean()])
+    np.testing.assert_allclose(normalizer.series_scale_, [Y[:60].std()])
 
 
 @pytest.mark.parametrize("cls", RECURRENT, ids=lambda c: c.__name__)

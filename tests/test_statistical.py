@@ -24,6 +24,15 @@ def _seasonal_series(n=120, m=12, level=10.0, noise=0.05, seed=0):
     return level + 3 * np.sin(2 * np.pi * t / m) + noise * rng.normal(size=n)
 
 
+def _on_model_scale(model, y, j=0):
+    """y on the scale its column's statsmodels model was fitted to."""
+    return (y - model.y_offset_[j]) / model.y_scale_[j]
+
+
+def _to_y_scale(model, z, j=0):
+    return model.y_offset_[j] + model.y_scale_[j] * np.asarray(z)
+
+
 def _backtest_mae(est, y, n_splits=5, test_size=24, max_train_size=720):
     cv = TimeSeriesSplit(n_splits=n_splits, test_size=test_size, max_train_size=max_train_size)
     scores = cross_validate(est, pd.DataFrame(index=y.index), y, cv=cv, scoring="neg_mean_absolute_error")
@@ -127,8 +136,16 @@ def test_multiplicative_on_non_positive_data_raises(est, match):
     "est, match",
     [
         (ETSForecaster(seasonal="add"), "seasonal_period >= 2"),
-        (ETSForecaster(trend="mul"), "trend must be"),
+        (ETSForecaster(trend="mul"), "The .trend. parameter of ETSForecaster must be"),
         (ETSForecaster(seasonal_period=0), "seasonal_period"),
+        # sklearn's wording, and True is not an integer (bool is an int subclass in Python)
+        (ETSForecaster(seasonal_period=True), r"'seasonal_period' parameter of ETSForecaster must be an int"),
+        (ThetaForecaster(seasonal_period=True), r"'seasonal_period' parameter of ThetaForecaster"),
+        (ARIMAForecaster(max_models=True), r"'max_models' parameter of ARIMAForecaster must be an int"),
+        (ARIMAForecaster(order=(1, True, 0)), r"'order' parameter of ARIMAForecaster must be a tuple of 3"),
+        (ARIMAForecaster(n_jobs=True), r"'n_jobs' parameter of ARIMAForecaster must be an int"),
+        (ThetaForecaster(theta=True), r"'theta' parameter of ThetaForecaster must be a float"),
+        (ETSForecaster(damped_trend="yes"), r"'damped_trend' parameter of ETSForecaster"),
         (ARIMAForecaster(order=(1, 0)), "order"),
         (ARIMAForecaster(order=(1, 0, 0), seasonal_order=(1, 0, 0)), "seasonal_period >= 2"),
         (ARIMAForecaster(trend="x"), "trend"),
@@ -179,12 +196,13 @@ def test_theta_reproduces_hyndman_billah_formula():
     y = np.arange(1.0, 21.0) + np.random.default_rng(6).normal(scale=0.3, size=20)
     model = ThetaForecaster(deseasonalize=False).fit(None, y)
     b0, alpha = model.models_[0].params
-    level = y[0]
-    for value in y:
+    z = _on_model_scale(model, y)
+    level = z[0]
+    for value in z:
         level = alpha * value + (1 - alpha) * level
     h = np.arange(1, 6)
     expected = level + 0.5 * b0 * (h - 1 + 1 / alpha - (1 - alpha) ** 20 / alpha)
-    np.testing.assert_allclose(model.predict(_h(5)), expected)
+    np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, expected))
 
 
 # -- update: new data, same parameters -------------------------------------------------------
@@ -201,8 +219,9 @@ def test_arima_update_refilters_with_fixed_parameters():
     model.update(None, y[120:])
     np.testing.assert_array_equal(model.models_[0].params, params)
     assert model.n_train_ == 150
-    ref = SARIMAX(y, order=(2, 0, 1), seasonal_order=(1, 0, 0, 12), trend="c").filter(params)
-    np.testing.assert_allclose(model.predict(_h(5)), ref.forecast(5))
+    z = _on_model_scale(model, y)
+    ref = SARIMAX(z, order=(2, 0, 1), seasonal_order=(1, 0, 0, 12), trend="c").filter(params)
+    np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, ref.forecast(5)))
     assert not np.allclose(model.predict(_h(5)), before)
 
 
@@ -236,8 +255,9 @@ def test_ets_update_refilters_with_fixed_parameters():
     params = np.asarray(model.models_[0].params).copy()
     model.update(None, y[120:])
     np.testing.assert_array_equal(model.models_[0].params, params)
-    ref = ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=12)
-    np.testing.assert_allclose(model.predict(_h(5)), ref.smooth(params).forecast(5))
+    z = _on_model_scale(model, y)
+    ref = ETSModel(z, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=12)
+    np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, ref.smooth(params).forecast(5)))
 
 
 def test_theta_update_equals_ses_over_the_whole_history():
@@ -246,12 +266,13 @@ def test_theta_update_equals_ses_over_the_whole_history():
     b0, alpha = model.models_[0].params
     model.update(None, y[30:])
     np.testing.assert_array_equal(model.models_[0].params, [b0, alpha])
-    level = y[0]
-    for value in y:
+    z = _on_model_scale(model, y)
+    level = z[0]
+    for value in z:
         level = alpha * value + (1 - alpha) * level
     h = np.arange(1, 4)
     expected = level + 0.5 * b0 * (h - 1 + 1 / alpha - (1 - alpha) ** 40 / alpha)
-    np.testing.assert_allclose(model.predict(_h(3)), expected)
+    np.testing.assert_allclose(model.predict(_h(3)), _to_y_scale(model, expected))
 
 
 def test_theta_update_keeps_seasonal_indices():

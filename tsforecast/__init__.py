@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from tsforecast import metrics  # noqa: F401  (first: its interval part builds on it)
 from tsforecast.base import BaseForecaster
+from tsforecast.conformal import ConformalForecaster
+from tsforecast.models.arima import ARIMAForecaster
+from tsforecast.models.ets import ETSForecaster
 from tsforecast.models.naive import NaiveForecaster
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
-from tsforecast.models.statistical import ARIMAForecaster, ETSForecaster, ThetaForecaster
 from tsforecast.models.tcn import TCNForecaster
+from tsforecast.models.theta import ThetaForecaster
 from tsforecast.models.transformer import TransformerForecaster
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BaseForecaster",
+    "ConformalForecaster",
     "NaiveForecaster",
     "ARIMAForecaster",
     "ETSForecaster",

@@ -23,7 +23,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsforecast._time import time_index_disorder
+from tsforecast import NaiveForecaster, all_estimators
+from tsforecast._time import (
+    IrregularIndexWarning,
+    dominant_grid,
+    fit_time_axis,
+    regular_step,
+    time_index_disorder,
+)
 
 __all__ = ["main", "MODELS", "make_model"]
 
@@ -48,6 +55,8 @@ def _reported_warnings(label: str) -> Iterator[None]:
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # said once for the data by _report_time_axis, not once per model and fold
+        warnings.simplefilter("ignore", IrregularIndexWarning)
         try:
             yield
         finally:
@@ -61,45 +70,47 @@ def _reported_warnings(label: str) -> Iterator[None]:
                 print(f"  {label}: {category}{times}: {message}", file=sys.stderr, flush=True)
 
 
-def _neural(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
-    def build(horizon: int, seasonal_period: int, quick: bool):
-        import tsforecast
+def _command_name(cls: type) -> str:
+    """The command line's name of a forecaster class: ``LSTMForecaster`` -> ``lstm``."""
+    return cls.__name__.removesuffix("Forecaster").lower()
 
-        params = {"horizon": horizon, "seasonal_period": seasonal_period, "random_state": 0, **settings}
+
+#: Names that stand for a forecaster with some parameters set, beside one name per class.
+_VARIANTS = {"naive": {"strategy": "last"}, "snaive": {"strategy": "seasonal"}}  # NaiveForecaster
+#: Command-line settings of a class, where its library default is too large for a CPU demo.
+_SETTINGS = {"Seq2SeqForecaster": {"hidden_size": 32}}
+
+
+def _builder(cls: type, **settings) -> Callable[[int, int, bool], object]:
+    """Build ``cls`` for a horizon and season, setting only the parameters the class has."""
+
+    def build(horizon: int, seasonal_period: int, quick: bool):
+        params = {"horizon": horizon, "seasonal_period": seasonal_period, "random_state": 0}
         if quick:  # CPU-friendly: fewer, larger steps (early stopping still restores the best epoch)
             params.update(max_epochs=20, batch_size=64)
-        return getattr(tsforecast, cls_name)(**params)
+        known = cls().get_params()
+        return cls(**{name: value for name, value in params.items() if name in known}, **settings)
 
+    build.forecaster = cls  # type: ignore[attr-defined]
     return build
 
 
-def _classical(cls_name: str, **settings) -> Callable[[int, int, bool], object]:
-    def build(horizon: int, seasonal_period: int, quick: bool):
-        import tsforecast
-
-        cls = getattr(tsforecast, cls_name)
-        params = dict(settings)
-        if "seasonal_period" in cls().get_params():
-            params.setdefault("seasonal_period", seasonal_period)
-        return cls(**params)
-
-    return build
+def _model_table() -> dict[str, Callable[[int, int, bool], object]]:
+    """One name per estimator of ``all_estimators()`` (the naive one as two variants)."""
+    table = {name: _builder(NaiveForecaster, **params) for name, params in _VARIANTS.items()}
+    for _, cls in all_estimators():
+        if cls is not NaiveForecaster:
+            table[_command_name(cls)] = _builder(cls, **_SETTINGS.get(cls.__name__, {}))
+    return table
 
 
 #: Model names accepted by ``--models`` / ``--model``: name -> builder(horizon, seasonal_period, quick).
-MODELS: dict[str, Callable[[int, int, bool], object]] = {
-    "naive": _classical("NaiveForecaster", strategy="last"),
-    "snaive": _classical("NaiveForecaster", strategy="seasonal"),
-    "ets": _classical("ETSForecaster"),
-    "arima": _classical("ARIMAForecaster"),
-    "theta": _classical("ThetaForecaster"),
-    "lstm": _neural("LSTMForecaster"),
-    "gru": _neural("GRUForecaster"),
-    "rnn": _neural("RNNForecaster"),
-    "seq2seq": _neural("Seq2SeqForecaster", hidden_size=32),
-    "transformer": _neural("TransformerForecaster"),
-    "tcn": _neural("TCNForecaster"),
-}
+#: Derived from ``tsforecast.all_estimators()``: a new forecaster needs no entry here.
+MODELS: dict[str, Callable[[int, int, bool], object]] = _model_table()
+
+
+def _uses_features(name: str) -> bool:
+    return MODELS[name].forecaster.uses_exogenous  # type: ignore[attr-defined]
 
 
 def make_model(name: str, horizon: int, seasonal_period: int, quick: bool = False):
@@ -131,6 +142,32 @@ def make_model(name: str, horizon: int, seasonal_period: int, quick: bool = Fals
     return MODELS[name](horizon, seasonal_period, quick)
 
 
+def _coverages(text: str | None) -> list[float] | None:
+    """``--coverage 0.8,0.95`` as a list of nominal coverages (None when not given)."""
+    if text is None:
+        return None
+    from tsforecast.base import check_levels
+
+    try:
+        values = [float(part) for part in text.split(",")]
+        check_levels(values, "coverage")
+    except ValueError as exc:
+        reason = str(exc).split(": ")[0] if "could not convert" in str(exc) else str(exc)
+        raise CLIError(f"--coverage {text!r}: {reason} (e.g. --coverage 0.8,0.95)") from None
+    return values
+
+
+def _with_intervals(label: str, model, horizon: int):
+    """The model itself when it has its own intervals, else calibrated by ConformalForecaster."""
+    from tsforecast import ConformalForecaster
+    from tsforecast.base import BaseForecaster
+
+    if type(model)._predict_quantiles is not BaseForecaster._predict_quantiles:
+        return model
+    print(f"  {label}: no intervals of its own; calibrated by ConformalForecaster", flush=True)
+    return ConformalForecaster(model, horizon=horizon, n_windows=100)
+
+
 # -- data -------------------------------------------------------------------------------------
 
 
@@ -142,10 +179,33 @@ def _read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+def _check_numeric_column(frame: pd.DataFrame, column: str) -> None:
+    """Refuse a column that is not numbers; name the first garbled cells when most cells are numbers."""
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values):
+        return
+    textual = values.dtype == object or pd.api.types.is_string_dtype(values)
+    parsed = pd.to_numeric(values, errors="coerce") if textual else None
+    garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy()) if parsed is not None else []
+    if parsed is not None and parsed.notna().any():
+        cells = ", ".join(f"row {row + 1} holds {values.iloc[row]!r}" for row in garbled[:3])
+        more = f" and {len(garbled) - 3} more cells" if len(garbled) > 3 else ""
+        raise CLIError(
+            f"column {column!r} is not numeric: {cells}{more} (rows of the data, after the header); "
+            "fix those cells, or empty them and fill the gap"
+        )
+    raise CLIError(f"column {column!r} is not numeric (dtype {values.dtype}); pick a numeric column")
+
+
 def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], features: list[str]):
     missing = [c for c in [time_col, *targets, *features] if c is not None and c not in frame.columns]
     if missing:
         raise CLIError(f"column(s) {missing} not in the data; its columns are {list(frame.columns)}")
+    if time_col is not None and time_col in [*targets, *features]:
+        raise CLIError(
+            f"column {time_col!r} is the time column (--time-col), so it cannot also be forecast or "
+            "used as a feature: name other columns in --target and --features"
+        )
     if time_col is not None:
         try:
             with warnings.catch_warnings():  # pandas' advice on format= is for its own callers
@@ -172,25 +232,24 @@ def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], feat
             )
         frame = frame.set_index(index).drop(columns=time_col)
     for column in [*targets, *features]:
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            raise CLIError(
-                f"column {column!r} is not numeric (dtype {frame[column].dtype}); pick a numeric column"
-            )
+        _check_numeric_column(frame, column)
     y = frame[targets[0]] if len(targets) == 1 else frame[targets]
     X = frame[features] if features else pd.DataFrame(index=frame.index)
     return X, y
 
 
 def _seasonal_period(index: pd.Index) -> int:
-    """A default season from the data's frequency: daily cycle for hourly data, weekly for daily."""
+    """A default season from the data's frequency: daily cycle for hourly data, weekly for daily.
+
+    The frequency is the time axis' own: for dates with missing stamps, the grid most of them
+    follow (a daily series with gaps is still daily; trading days are business days).
+    """
     if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
         return 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        freq = pd.infer_freq(index)
+    freq = regular_step(index) or (dominant_grid(index) or (None,))[0]
     if freq is None:
         return 1
-    base = "".join(ch for ch in str(freq) if ch.isalpha()).upper()
+    base = "".join(ch for ch in freq.freqstr if ch.isalpha()).upper()
     return {"H": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}.get(
         base.split("-")[0], 1
     )
@@ -199,7 +258,16 @@ def _seasonal_period(index: pd.Index) -> int:
 # -- backtest and leaderboard --------------------------------------------------------------------
 
 
-def _run_backtest(models: dict, X, y, *, horizon: int, folds: int, refit: bool, seasonal_period: int):
+def _report_time_axis(y) -> None:
+    """Say once, for the file, what every fit would warn about its time index (models ignore it)."""
+    _, warning = fit_time_axis(y.index, len(y))
+    if warning is not None:
+        print(f"tsforecast: warning: {' '.join(str(warning).split())}", file=sys.stderr, flush=True)
+
+
+def _run_backtest(
+    models: dict, X, y, *, horizon: int, folds: int, refit: bool, seasonal_period: int, coverage=None
+):
     from sklearn.model_selection import TimeSeriesSplit
 
     from tsforecast.model_selection import BacktestResult, backtest
@@ -214,13 +282,29 @@ def _run_backtest(models: dict, X, y, *, horizon: int, folds: int, refit: bool, 
     results = []
     for label, model in models.items():
         start = time.perf_counter()
+        if coverage is not None:
+            model = _with_intervals(label, model, horizon)
         with _reported_warnings(label):
             try:
-                result = backtest({label: model}, X, y, cv=cv, refit=refit, seasonal_period=seasonal_period)
+                result = backtest(
+                    {label: model},
+                    X,
+                    y,
+                    cv=cv,
+                    refit=refit,
+                    seasonal_period=seasonal_period,
+                    coverage=coverage,
+                )
             except ValueError as exc:
                 raise CLIError(f"{label}: {exc}") from None
-        mase = result.summary()["mase"].iloc[0]
-        print(f"  {label:<12} MASE {mase:7.3f}   ({time.perf_counter() - start:5.1f} s)", flush=True)
+        summary = result.summary()
+        covered = "".join(
+            f"   {name[len('coverage_') :]}% covered {summary[name].iloc[0]:5.1%}"
+            for name in result.metrics
+            if name.startswith("coverage_")
+        )
+        mase = summary["mase"].iloc[0]
+        print(f"  {label:<12} MASE {mase:7.3f}{covered}   ({time.perf_counter() - start:5.1f} s)", flush=True)
         results.append(result)
     first = results[0]
     merged = BacktestResult(
@@ -247,10 +331,10 @@ def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
     axes = plot_backtest(result, y.iloc[-shown:], models=best, target=target)
     figure = np.atleast_1d(axes)[0].figure
     figure.set_size_inches(11, 6)
-    figure.savefig(out / f"{stem}_backtest.png", dpi=110, bbox_inches="tight")
+    figure.savefig(out / f"{stem}_forecasts.png", dpi=110, bbox_inches="tight")
     print()
     print(_markdown(board))
-    print(f"\nwrote {stem}_leaderboard.csv/.md, {stem}_predictions.csv and {stem}_backtest.png to {out}/")
+    print(f"\nwrote {stem}_leaderboard.csv/.md, {stem}_predictions.csv and {stem}_forecasts.png to {out}/")
     return board
 
 
@@ -271,7 +355,14 @@ def _demo(args: argparse.Namespace) -> int:
     names = args.models.split(",")
     models = {name: make_model(name, args.horizon, 24, quick=True) for name in names}
     result = _run_backtest(
-        models, None, y, horizon=args.horizon, folds=args.folds, refit=args.refit, seasonal_period=24
+        models,
+        None,
+        y,
+        horizon=args.horizon,
+        folds=args.folds,
+        refit=args.refit,
+        seasonal_period=24,
+        coverage=_coverages(args.coverage),
     )
     _write_outputs(result, y, Path(args.out), "demo")
     return 0
@@ -282,6 +373,7 @@ def _backtest(args: argparse.Namespace) -> int:
     X, y = _prepare(
         frame, args.time_col, args.target.split(","), args.features.split(",") if args.features else []
     )
+    _report_time_axis(y)
     period = args.seasonal_period or _seasonal_period(y.index)
     models = {
         name: make_model(name, args.horizon, period, quick=args.quick) for name in args.models.split(",")
@@ -290,27 +382,63 @@ def _backtest(args: argparse.Namespace) -> int:
         f"{len(y)} rows, target {args.target}, seasonal period {period}, {args.folds} folds of {args.horizon}"
     )
     result = _run_backtest(
-        models, X, y, horizon=args.horizon, folds=args.folds, refit=args.refit, seasonal_period=period
+        models,
+        X,
+        y,
+        horizon=args.horizon,
+        folds=args.folds,
+        refit=args.refit,
+        seasonal_period=period,
+        coverage=_coverages(args.coverage),
     )
     _write_outputs(result, y, Path(args.out), "backtest")
     return 0
+
+
+def _future_rows(X: pd.DataFrame, y, horizon: int):
+    """Split off the future: the last rows, whose target is empty and whose features are given.
+
+    Returns ``(X, y, X_future)``; the file must hold those rows when the model uses features.
+    """
+    observed = np.flatnonzero(y.notna().to_numpy().reshape(len(y), -1).all(axis=1))
+    end = int(observed[-1]) + 1 if len(observed) else 0
+    if end == len(y):
+        raise CLIError(
+            "--features needs the features of the steps to forecast: append rows with their time "
+            "stamps and feature values and an empty target to the file (one row per step)"
+        )
+    future = X.iloc[end : end + horizon]
+    return X.iloc[:end], y.iloc[:end], future
 
 
 def _forecast(args: argparse.Namespace) -> int:
     from tsforecast.plotting import plot_forecast
 
     frame = _read_table(Path(args.data))
-    X, y = _prepare(frame, args.time_col, args.target.split(","), [])
+    features = args.features.split(",") if args.features else []
+    if features and not _uses_features(args.model):
+        users = ", ".join(name for name in MODELS if _uses_features(name))
+        raise CLIError(f"model {args.model!r} does not use --features; the models that do: {users}")
+    X, y = _prepare(frame, args.time_col, args.target.split(","), features)
+    future = None
+    if features:
+        X, y, future = _future_rows(X, y, args.horizon)
+        if len(future) < args.horizon:
+            print(f"forecasting the {len(future)} future rows of the file (--horizon {args.horizon})")
+    _report_time_axis(y)
     period = args.seasonal_period or _seasonal_period(y.index)
     model = make_model(args.model, args.horizon, period, quick=args.quick)
+    coverage = _coverages(args.coverage)
+    if coverage is not None:
+        model = _with_intervals(args.model, model, args.horizon)
     if len(y) < 2 * args.horizon:
         raise CLIError(f"{len(y)} rows are too few to forecast {args.horizon} steps; lower --horizon")
     with _reported_warnings(args.model):
         try:
             model.fit(X, y)
+            forecast = model.forecast(args.horizon if future is None else future, coverage=coverage)
         except ValueError as exc:
             raise CLIError(str(exc)) from None
-        forecast = model.forecast(args.horizon)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     forecast.to_csv(out / "forecast.csv", index_label=y.index.name or "time")
@@ -342,6 +470,11 @@ def _parser() -> argparse.ArgumentParser:
         default=False,
         help="refit at every origin (default: fit once, forecast every origin)",
     )
+    demo.add_argument(
+        "--coverage",
+        default="0.8,0.95",
+        help="nominal coverages of the prediction intervals, comma-separated (default 0.8,0.95)",
+    )
     demo.add_argument("--out", default=".", help="folder for the leaderboard, predictions and plot")
     demo.set_defaults(run=_demo)
 
@@ -362,10 +495,24 @@ def _parser() -> argparse.ArgumentParser:
             "hourly, 7 for daily, 52 for weekly data)",
         )
         cmd.add_argument("--quick", action="store_true", help="fewer epochs for the neural models")
+        cmd.add_argument(
+            "--coverage",
+            default=None,
+            help="also write prediction intervals of these nominal coverages, comma-separated, e.g. "
+            "0.8,0.95 (models without their own are calibrated by ConformalForecaster)",
+        )
         cmd.add_argument("--out", default=".", help="output folder")
+        users = ",".join(name for name in MODELS if _uses_features(name))
+        others = (
+            "the other models ignore them, with a warning"
+            if name == "backtest"
+            else "their future values come from the last rows of the file, whose target is empty"
+        )
+        cmd.add_argument(
+            "--features", default=None, help=f"comma-separated exogenous columns, used by {users}; {others}"
+        )
         cmd.set_defaults(run=run)
         if name == "backtest":
-            cmd.add_argument("--features", default=None, help="comma-separated exogenous columns")
             cmd.add_argument(
                 "--models",
                 default="naive,snaive,ets,theta,lstm,gru",

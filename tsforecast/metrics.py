@@ -36,12 +36,23 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from tsforecast._constraints import Number
 
 __all__ = [
+    "CRPS_QUANTILES",
+    "INTERVAL_SCORERS",
     "SCORERS",
+    "crps_from_quantiles",
+    "empirical_coverage",
     "get_scorer",
     "get_scorer_names",
+    "interval_score",
+    "make_crps_scorer",
+    "make_interval_scorer",
     "make_mase_scorer",
+    "mean_interval_width",
     "mean_absolute_error",
     "mean_absolute_percentage_error",
     "mean_absolute_scaled_error",
@@ -118,9 +129,15 @@ def _check_multioutput(multioutput: str | ArrayLike, n_targets: int) -> str | np
     return _check_non_negative(weights, "multioutput weights")
 
 
-def _check_seasonal_period(seasonal_period: Any) -> None:
-    if not isinstance(seasonal_period, Integral) or isinstance(seasonal_period, bool) or seasonal_period < 1:
-        raise ValueError(f"seasonal_period must be a positive integer, got {seasonal_period!r}.")
+#: scikit-learn's declarative checks of the metrics' arguments (``validate_params``): one wording,
+#: "The 'seasonal_period' parameter of make_mase_scorer must be an int in the range [1, inf)...".
+_SEASON = [Number(Integral, 1, None, closed="left")]
+_POINT_ARGUMENTS = {
+    "y_true": ["array-like"],
+    "y_pred": ["array-like"],
+    "sample_weight": ["array-like", None],
+    "multioutput": [StrOptions(set(_MULTIOUTPUT_STRINGS)), "array-like"],
+}
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
@@ -144,6 +161,10 @@ def _safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=out, where=den > 0)
 
 
+@validate_params(
+    {**_POINT_ARGUMENTS, "y_train": ["array-like"], "seasonal_period": _SEASON},
+    prefer_skip_nested_validation=True,
+)
 def mean_absolute_scaled_error(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -192,7 +213,6 @@ def mean_absolute_scaled_error(
     0.5
     """
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
-    _check_seasonal_period(seasonal_period)
     y_train = _as_float(y_train, "y_train")
     y_train = y_train.reshape(len(y_train), -1)
     if y_train.shape[1] != y_true.shape[1]:
@@ -210,6 +230,7 @@ def mean_absolute_scaled_error(
     return _aggregate(_safe_ratio(mae, scale), multioutput)
 
 
+@validate_params(_POINT_ARGUMENTS, prefer_skip_nested_validation=True)
 def symmetric_mean_absolute_percentage_error(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -250,6 +271,7 @@ def symmetric_mean_absolute_percentage_error(
     return _aggregate(200.0 * _weighted_mean(terms, sample_weight), multioutput)
 
 
+@validate_params(_POINT_ARGUMENTS, prefer_skip_nested_validation=True)
 def mean_absolute_percentage_error(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -292,6 +314,16 @@ def mean_absolute_percentage_error(
     return _aggregate(100.0 * _weighted_mean(terms, sample_weight), multioutput)
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred_quantiles": ["array-like"],
+        "quantiles": ["array-like"],
+        "sample_weight": ["array-like", None],
+        "multioutput": [StrOptions(set(_MULTIOUTPUT_STRINGS)), "array-like"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def mean_quantile_loss(
     y_true: ArrayLike,
     y_pred_quantiles: ArrayLike,
@@ -412,6 +444,7 @@ class _MASEScorer:
         return f"make_mase_scorer(seasonal_period={self.seasonal_period!r})"
 
 
+@validate_params({"seasonal_period": _SEASON}, prefer_skip_nested_validation=True)
 def make_mase_scorer(seasonal_period: int = 1) -> Callable[..., float]:
     """Make a scorer ``scorer(estimator, X, y) -> -MASE`` for model selection.
 
@@ -436,7 +469,6 @@ def make_mase_scorer(seasonal_period: int = 1) -> Callable[..., float]:
     >>> make_mase_scorer(seasonal_period=12)
     make_mase_scorer(seasonal_period=12)
     """
-    _check_seasonal_period(seasonal_period)
     return _MASEScorer(seasonal_period)
 
 
@@ -482,8 +514,8 @@ def get_scorer(
     """
     if not isinstance(scoring, str):
         return scoring
-    if scoring in SCORERS:
-        return copy.deepcopy(SCORERS[scoring])
+    if scoring in SCORERS or scoring in INTERVAL_SCORERS:
+        return copy.deepcopy(SCORERS.get(scoring) or INTERVAL_SCORERS[scoring])
     try:
         return _sklearn_get_scorer(scoring)
     except ValueError:
@@ -507,4 +539,26 @@ def get_scorer_names() -> list[str]:
     >>> "smape" in get_scorer_names() and "r2" in get_scorer_names()
     True
     """
-    return sorted(set(SCORERS) | set(_sklearn_get_scorer_names()))
+    return sorted(set(SCORERS) | set(INTERVAL_SCORERS) | set(_sklearn_get_scorer_names()))
+
+
+# -- prediction intervals and quantile forecasts: in their own module, re-exported here ---------
+# (imported last: it builds on the validation helpers above)
+from tsforecast._interval_metrics import (  # noqa: E402
+    CRPS_QUANTILES,
+    crps_from_quantiles,
+    empirical_coverage,
+    interval_score,
+    make_crps_scorer,
+    make_interval_scorer,
+    mean_interval_width,
+)
+
+#: Scorers of prediction intervals and quantiles by name, found by :func:`get_scorer`: negated losses
+#: and ``empirical_coverage`` (a measured fraction, reported rather than optimised). Intervals at 0.9.
+INTERVAL_SCORERS: dict[str, Callable[..., float]] = {
+    "neg_interval_score": make_interval_scorer("interval_score"),
+    "neg_mean_interval_width": make_interval_scorer("mean_interval_width"),
+    "empirical_coverage": make_interval_scorer("empirical_coverage"),
+    "neg_crps": make_crps_scorer(),
+}

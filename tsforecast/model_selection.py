@@ -25,9 +25,12 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import RealNotInt, validate_parameter_constraints, validate_params
 from sklearn.utils.validation import _num_samples
 
 from tsforecast import metrics as _metrics
+from tsforecast._constraints import Number
+from tsforecast.base import BaseForecaster, check_levels, coverage_label
 
 __all__ = [
     "BacktestResult",
@@ -51,10 +54,9 @@ _SCORE_COLUMNS = (
 )
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
+#: Integer constraints in scikit-learn's declarative validation, with booleans refused.
+_POSITIVE = Number(numbers.Integral, 1, None, closed="left")
+_NON_NEGATIVE = Number(numbers.Integral, 0, None, closed="left")
 
 
 # -- splitters ---------------------------------------------------------------------------------
@@ -63,14 +65,21 @@ def _check_int(value: Any, name: str, minimum: int) -> int:
 class _WindowSplitter(BaseCrossValidator):
     """Cutoffs every ``step`` steps from the first training window while a full test block fits."""
 
+    _parameter_constraints: dict[str, list] = {
+        "horizon": [_POSITIVE],
+        "step": [_POSITIVE],
+        "gap": [_NON_NEGATIVE],
+    }
+
     def _train_start(self, stop: int) -> int:
         raise NotImplementedError
 
     def _stops(self, n_samples: int) -> np.ndarray:
-        first = _check_int(getattr(self, self._window_name), self._window_name, 1)
-        horizon = _check_int(self.horizon, "horizon", 1)
-        gap = _check_int(self.gap, "gap", 0)
-        stops = np.arange(first, n_samples - gap - horizon + 1, _check_int(self.step, "step", 1))
+        constraints = self._parameter_constraints
+        params = {name: getattr(self, name) for name in constraints}
+        validate_parameter_constraints(constraints, params, caller_name=type(self).__name__)
+        first, horizon, gap = int(getattr(self, self._window_name)), int(self.horizon), int(self.gap)
+        stops = np.arange(first, n_samples - gap - horizon + 1, int(self.step))
         if len(stops) == 0:
             raise ValueError(
                 f"{type(self).__name__} finds no fold in n_samples={n_samples} time steps: one fold "
@@ -125,6 +134,7 @@ class ExpandingWindowSplitter(_WindowSplitter):
     """
 
     _window_name = "initial_window"
+    _parameter_constraints = {**_WindowSplitter._parameter_constraints, "initial_window": [_POSITIVE]}
 
     def __init__(self, initial_window: int, horizon: int, step: int = 1, gap: int = 0):
         self.initial_window = initial_window
@@ -164,6 +174,7 @@ class SlidingWindowSplitter(_WindowSplitter):
     """
 
     _window_name = "window"
+    _parameter_constraints = {**_WindowSplitter._parameter_constraints, "window": [_POSITIVE]}
 
     def __init__(self, window: int, horizon: int, step: int = 1, gap: int = 0):
         self.window = window
@@ -179,15 +190,23 @@ class SlidingWindowSplitter(_WindowSplitter):
 
 
 def _n_rows(size: Any, n: int, name: str) -> int:
+    """Rows of a part: ``size`` rows, or the fraction ``size`` of ``n`` rounded up (types checked)."""
     if size is None:
         return 0
-    if isinstance(size, numbers.Integral) and not isinstance(size, bool) and 0 <= size < n:
+    if isinstance(size, numbers.Integral):
+        if size >= n:
+            raise ValueError(f"{name}={size} rows leave no training rows: n_samples={n}.")
         return int(size)
-    if isinstance(size, numbers.Real) and not isinstance(size, numbers.Integral) and 0 < size < 1:
-        return int(np.ceil(size * n))
-    raise ValueError(f"{name} must be a number of rows in [0, {n}) or a fraction in (0, 1), got {size!r}.")
+    return int(np.ceil(size * n))
 
 
+_FRACTION = Number(RealNotInt, 0, 1, closed="neither")
+
+
+@validate_params(
+    {"test_size": [_FRACTION, _POSITIVE], "validation_size": [_FRACTION, _NON_NEGATIVE, None]},
+    prefer_skip_nested_validation=True,
+)
 def temporal_train_test_split(
     *arrays: Any, test_size: float | int, validation_size: float | int | None = None
 ) -> list[Any]:
@@ -327,7 +346,7 @@ def _resolve_metric(name: str, spec: Any, seasonal_period: int) -> _Metric:
     kind = _LONG_NAMES.get(spec, spec) if isinstance(spec, str) else None
     if kind in _VECTOR_LOSSES:
         label = name[4:] if name == spec and name.startswith("neg_") else name
-        return _Metric(label, False, kind, seasonal_period=_check_int(seasonal_period, "seasonal_period", 1))
+        return _Metric(label, False, kind, seasonal_period=int(seasonal_period))
     scorer = _metrics.get_scorer(spec)
     if not callable(scorer):
         raise ValueError(f"scoring entry {name!r} must be a metric name or a scorer callable, got {spec!r}.")
@@ -436,17 +455,58 @@ def _update(model: Any, X_new: Any, y_new: Any) -> None:
         _update(model.steps[-1][1], model[:-1].transform(X_new), y_new)
 
 
-def _run_segment(estimator: Any, X: Any, y: Any, folds: list[_Fold]) -> list[tuple]:
+def _predict(model: Any, X: Any, steps: np.ndarray) -> Any:
+    """The forecasts of the test rows that are ``steps`` rows after the cutoff.
+
+    A forecaster (also as a Pipeline's last step) is told the steps: the rows are known here,
+    while its time index may not tell them (trading days: a holiday and a gap both show as a
+    missing weekday). Any other regressor predicts from X.
+    """
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not isinstance(final, BaseForecaster):
+        return model.predict(X)
+    if final is not model:
+        X = model[:-1].transform(X)
+    return final._predict_at(X, steps)
+
+
+def _interval(model: Any, X: Any, steps: np.ndarray, coverages: np.ndarray) -> np.ndarray:
+    """Bounds of shape (n_rows, k, 2, n_coverages): ``[..., 0, c]`` lower, ``[..., 1, c]`` upper.
+
+    Like ``_predict``, a forecaster is told the steps of the rows.
+    """
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not hasattr(final, "predict_interval"):
+        raise TypeError(
+            f"backtest(coverage=...) needs intervals, but {type(final).__name__} has no predict_interval: "
+            "wrap it in tsforecast.ConformalForecaster(...) or leave coverage out."
+        )
+    if final is not model:
+        X = model[:-1].transform(X)
+    if isinstance(final, BaseForecaster):
+        lower, upper = final._interval_steps(
+            np.asarray(steps, dtype=np.int64), final._validate_X(X, reset=False), coverages
+        )
+    else:
+        lower, upper = final.predict_interval(X, coverage=list(coverages))
+    bounds = np.stack([np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)], axis=-2)
+    return bounds.reshape(len(steps), -1, 2, len(coverages))
+
+
+def _run_segment(
+    estimator: Any, X: Any, y: Any, folds: list[_Fold], coverages: np.ndarray | None = None
+) -> list[tuple]:
     """Fit on the first fold, then forecast every fold of the segment.
 
-    Returns ``(fold number, y_pred of shape (h, k), fit or update seconds, predict seconds)`` per fold.
+    Returns ``(fold number, y_pred of shape (h, k), fit or update seconds, predict seconds, bounds)``
+    per fold; bounds (see ``_interval``) are None without ``coverages``.
     """
     model, first = clone(estimator), folds[0]
     t0 = time.perf_counter()
     model.fit(_rows(X, first.train_start, first.train_stop), _rows(y, first.train_start, first.train_stop))
     fit_seconds = time.perf_counter() - t0
     final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-    if len(folds) > 1 and hasattr(final, "predict_origins"):
+    if len(folds) > 1 and hasattr(final, "predict_origins") and coverages is None:
         return _batched(model, X, y, folds, fit_seconds)
     out, observed = [], first.train_stop
     for fold in folds:
@@ -455,9 +515,12 @@ def _run_segment(estimator: Any, X: Any, y: Any, folds: list[_Fold]) -> list[tup
             _update(model, _rows(X, observed, fold.train_stop), _rows(y, observed, fold.train_stop))
             fit_seconds, observed = time.perf_counter() - t0, fold.train_stop
         t0 = time.perf_counter()
-        y_pred = np.asarray(model.predict(_rows(X, fold.test_start, fold.test_stop)), dtype=np.float64)
+        steps = np.arange(fold.test_start, fold.test_stop) - observed + 1  # rows after the cutoff
+        X_test = _rows(X, fold.test_start, fold.test_stop)
+        y_pred = np.asarray(_predict(model, X_test, steps), dtype=np.float64)
         y_pred = y_pred.reshape(fold.test_stop - fold.test_start, -1)
-        out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0))
+        bounds = None if coverages is None else _interval(model, X_test, steps, coverages)
+        out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0, bounds))
         fit_seconds = 0.0
     return out
 
@@ -483,6 +546,7 @@ def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float)
             pred[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
             fit_seconds * (i == 0),
             seconds,
+            None,
         )
         for i, f in enumerate(folds)
     ]
@@ -507,9 +571,12 @@ class BacktestResult:
         Tidy forecasts, one row per model, fold, step and target: ``model``,
         ``fold``, ``cutoff``, ``step`` (steps after the cutoff), ``time`` (label
         of the forecast row), ``target`` (column name; for a 1-D y its name or
-        ``"y"``), ``y_true``, ``y_pred``. None if ``return_predictions=False``.
+        ``"y"``), ``y_true``, ``y_pred``, and with ``backtest(coverage=...)``
+        ``lower_<pct>``, ``upper_<pct>`` per coverage. None if ``return_predictions=False``.
     metrics : list of str
-        The metric columns of ``scores``, in the order given.
+        The metric columns of ``scores``, in the order given, then the interval
+        columns of ``backtest(coverage=...)``: ``coverage_<pct>``, ``width_<pct>``,
+        ``interval_score_<pct>`` per coverage.
     greater_is_better : dict of str to bool
         False for losses (MAE, RMSE, MASE, ...), which are reported positive.
 
@@ -566,7 +633,34 @@ def _model_name(estimator: Any) -> str:
     return type(estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator).__name__
 
 
-def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _interval_names(coverages: np.ndarray | None) -> dict[str, bool]:
+    """The interval columns of the scores, per coverage, with whether greater is better."""
+    names: dict[str, bool] = {}
+    for label in [] if coverages is None else [coverage_label(c) for c in coverages]:
+        # coverage is a measured fraction to compare with its nominal value, not a score to maximise
+        names.update({f"coverage_{label}": True, f"width_{label}": False, f"interval_score_{label}": False})
+    return names
+
+
+def _interval_scores(y_true: np.ndarray, band: np.ndarray, bounds: np.ndarray, coverages) -> dict:
+    """Per-fold coverage, mean width and interval score of each coverage, by tsforecast.metrics."""
+    folds = list(zip(bounds[:-1], bounds[1:], strict=True))
+    out = {}
+    for c, nominal in enumerate(coverages):
+        label, lower, upper = coverage_label(nominal), band[:, :, 0, c], band[:, :, 1, c]
+        out[f"coverage_{label}"] = [
+            _metrics.empirical_coverage(y_true[a:b], lower[a:b], upper[a:b]) for a, b in folds
+        ]
+        out[f"width_{label}"] = [_metrics.mean_interval_width(lower[a:b], upper[a:b]) for a, b in folds]
+        out[f"interval_score_{label}"] = [
+            _metrics.interval_score(y_true[a:b], lower[a:b], upper[a:b], coverage=nominal) for a, b in folds
+        ]
+    return out
+
+
+def _assemble(
+    runs, folds, index, y, metrics, return_predictions, coverages=None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The score table and the tidy predictions, all folds of a model at once."""
     y_arr = np.asarray(y, dtype=np.float64).reshape(_num_samples(y), -1)
     k, targets = y_arr.shape[1], np.array(_target_names(y), dtype=object)
@@ -595,6 +689,10 @@ def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.Da
         )
         for metric in metrics:
             table[metric.name] = metric.per_fold(y_true, y_pred, bounds, train)
+        band = None if coverages is None else np.concatenate([r[4] for r in fold_runs])
+        if band is not None:
+            for column, values in _interval_scores(y_true, band, bounds, coverages).items():
+                table[column] = values
         scores.append(table)
         if return_predictions:
             of_row = np.repeat(np.arange(len(order)), np.diff(bounds))
@@ -609,12 +707,28 @@ def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.Da
                         "target": np.tile(targets, len(rows)),
                         "y_true": y_true.ravel(),
                         "y_pred": y_pred.ravel(),
+                        **{
+                            f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+                            for c, nominal in enumerate([] if band is None else coverages)
+                            for s, side in enumerate(("lower", "upper"))
+                        },
                     }
                 )
             )
     return pd.concat(scores, ignore_index=True), (pd.concat(parts, ignore_index=True) if parts else None)
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "refit": ["boolean", _POSITIVE],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "seasonal_period": [_POSITIVE],
+        "n_jobs": [numbers.Integral, None],
+        "return_predictions": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def backtest(
     estimator: Any | Mapping[str, Any],
     X: Any = None,
@@ -626,6 +740,7 @@ def backtest(
     seasonal_period: int = 1,
     n_jobs: int | None = None,
     return_predictions: bool = True,
+    coverage: float | Sequence[float] | None = None,
 ) -> BacktestResult:
     """Rolling-origin evaluation of a forecaster, or a leaderboard of several.
 
@@ -681,6 +796,17 @@ def backtest(
         1 unless inside ``joblib.parallel_config`` (e.g. with a Dask backend).
     return_predictions : bool, default=True
         Keep the tidy forecasts in ``result.predictions``.
+    coverage : float or sequence of float, default=None
+        Also forecast prediction intervals of these nominal coverages (in
+        (0, 1), increasing) with each model's ``predict_interval``: the
+        predictions get ``lower_<pct>`` and ``upper_<pct>`` columns (e.g.
+        ``lower_80``) and the scores, per coverage, ``coverage_<pct>`` (the
+        fraction of the truth inside the band), ``width_<pct>`` (mean width)
+        and ``interval_score_<pct>`` (Winkler), as defined in
+        :mod:`tsforecast.metrics`. Models without intervals are refused; wrap
+        them in :class:`~tsforecast.ConformalForecaster`. With coverage,
+        ``refit=False`` moves neural models forward with ``update`` fold by
+        fold instead of one batched ``predict_origins`` call.
 
     Returns
     -------
@@ -712,13 +838,9 @@ def backtest(
     seasonal  0.0  0.000000        3
     last      1.5  1.870829        3
     """
-    if y is None:
-        raise ValueError("backtest requires y, the series to forecast.")
     estimators = dict(estimator) if isinstance(estimator, Mapping) else {_model_name(estimator): estimator}
     if not estimators:
         raise ValueError("estimator is an empty dict: give at least one model.")
-    if not (isinstance(refit, bool) or (isinstance(refit, numbers.Integral) and refit >= 1)):
-        raise ValueError(f"refit must be True, False or a positive int, got {refit!r}.")
     for name, est in estimators.items():
         if refit is not True and refit != 1 and not _can_update(est):
             raise TypeError(
@@ -726,6 +848,7 @@ def backtest(
                 f"({type(est).__name__}) lacks: use refit=True."
             )
     metrics = _resolve_scoring(scoring, seasonal_period)
+    coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
     n = _num_samples(y)
     pandas = [d for d in (y, X) if isinstance(d, (pd.Series, pd.DataFrame))]
     index = pandas[0].index if pandas else pd.RangeIndex(n)
@@ -741,14 +864,13 @@ def backtest(
         for group in _segments(folds, refit):
             start, stop = group[0].train_start, max(f.test_stop for f in group)
             shifted = [f.shifted(start) for f in group]
-            tasks.append((name, est, _rows(X, start, stop), _rows(y, start, stop), shifted))
+            tasks.append((name, est, _rows(X, start, stop), _rows(y, start, stop), shifted, coverages))
     results = Parallel(n_jobs=n_jobs)(delayed(_run_segment)(*task[1:]) for task in tasks)
     by_model: dict[str, tuple[list, set]] = {name: ([], set()) for name in estimators}
-    for (name, *_, group), res in zip(tasks, results, strict=True):
+    for (name, _, _, _, group, _), res in zip(tasks, results, strict=True):
         by_model[name][0].extend(res)
         by_model[name][1].add(group[0].number)
     runs = [(name, res, refits) for name, (res, refits) in by_model.items()]
-    scores, predictions = _assemble(runs, folds, index, y, metrics, return_predictions)
-    return BacktestResult(
-        scores, predictions, [m.name for m in metrics], {m.name: m.greater_is_better for m in metrics}
-    )
+    scores, predictions = _assemble(runs, folds, index, y, metrics, return_predictions, coverages)
+    greater_is_better = {m.name: m.greater_is_better for m in metrics} | _interval_names(coverages)
+    return BacktestResult(scores, predictions, list(greater_is_better), greater_is_better)

@@ -8,6 +8,7 @@ backend).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -87,6 +88,24 @@ def _bands(intervals: Any, index: pd.Index) -> list[tuple[str, np.ndarray, np.nd
     return out
 
 
+_BOUND = re.compile(r"^(?:(?P<series>.+)_)?(?P<side>lower|upper)_(?P<pct>\d+(?:\.\d+)?)$")
+
+
+def _bound_columns(frame: pd.DataFrame) -> dict[Any, dict[str, dict[str, str]]]:
+    """The bound columns of ``forecast(h, coverage=...)``: ``{series or None: {pct: {side: column}}}``."""
+    found: dict[Any, dict[str, dict[str, str]]] = {}
+    for column in frame.columns:
+        match = _BOUND.match(str(column))
+        if match:
+            found.setdefault(match["series"], {}).setdefault(match["pct"], {})[match["side"]] = column
+    return found
+
+
+def _fill_band(ax, x, lower, upper, color: str, rank: int, label: str | None) -> None:
+    """One shaded band; wider bands (higher rank) are lighter, so nested bands stay readable."""
+    ax.fill_between(x, lower, upper, color=color, alpha=max(0.3 - 0.1 * rank, 0.08), linewidth=0, label=label)
+
+
 def plot_forecast(
     y: Any,
     forecast: Any,
@@ -112,6 +131,9 @@ def plot_forecast(
         Prediction interval of the (single) forecast: a DataFrame with
         ``lower`` and ``upper`` columns, a ``(lower, upper)`` pair, or a dict
         ``{label: band}`` for several bands (e.g. ``{"80%": ..., "95%": ...}``).
+        Not needed for the table of ``model.forecast(h, coverage=...)``: its
+        ``lower_<pct>``/``upper_<pct>`` columns (``<name>_lower_<pct>`` for
+        several series) are drawn as shaded bands, one per coverage.
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     history : int, default=None
@@ -137,8 +159,19 @@ def plot_forecast(
     >>> ax = plot_forecast(y, forecast, history=24)
     >>> [line.get_label() for line in ax.get_lines()]
     ['history', 'forecast']
+    >>> with_bands = NaiveForecaster().fit(None, y).forecast(12, coverage=[0.8, 0.95])
+    >>> [c.get_label() for c in plot_forecast(y, with_bands).collections]
+    ['80%', '95%']
     """
     observed = _as_frame(y, "y")
+    own_bands = _bound_columns(forecast) if isinstance(forecast, pd.DataFrame) else {}
+    if own_bands:  # the table of forecast(h, coverage=...): points, then bound columns
+        bound_names = {
+            c for by_pct in own_bands.values() for sides in by_pct.values() for c in sides.values()
+        }
+        table, forecast = forecast, forecast.drop(columns=list(bound_names))
+        if forecast.shape[1] == 1:
+            forecast = forecast.iloc[:, 0]
     if history is not None:
         observed = observed.iloc[-int(history) :]
     future_index = forecast.index if isinstance(forecast, (pd.Series, pd.DataFrame)) else None
@@ -175,15 +208,21 @@ def plot_forecast(
                 label = "forecast" if predicted.shape[1] == 1 else str(name)
                 ax.plot(predicted.index, predicted[name], color=f"C{j + 1}", linestyle="--", label=label)
     for j, (label, lower, upper) in enumerate(_bands(intervals, predicted.index)):
-        ax.fill_between(
-            predicted.index,
-            lower,
-            upper,
-            color="C0" if several else "C1",
-            alpha=0.3 - 0.1 * min(j, 2),
-            linewidth=0,
-            label=label,
-        )
+        _fill_band(ax, predicted.index, lower, upper, "C0" if several else "C1", j, label)
+    for series, by_pct in own_bands.items():
+        i = list(observed.columns).index(series) if series in list(observed.columns) else 0
+        for j, pct in enumerate(sorted(by_pct, key=float)):
+            sides = by_pct[pct]
+            label = f"{series} {pct}%" if several else f"{pct}%"
+            _fill_band(
+                ax,
+                table.index,
+                table[sides["lower"]],
+                table[sides["upper"]],
+                f"C{i}" if several else "C1",
+                j,
+                label,
+            )
     _date_ticks(ax, observed.index)
     ax.set_title(title or "")
     ax.legend(loc="best", fontsize="small")
@@ -221,8 +260,10 @@ def plot_backtest(
     -------
     axes : ndarray of 2 matplotlib Axes
         ``axes[0]``: the series (line "y") and one line per model joining all
-        its fold forecasts (broken between folds); ``axes[1]``: the metric per
-        fold at each cutoff, one line per model.
+        its fold forecasts (broken between folds), with a shaded band per fold
+        and coverage when the backtest ran with ``coverage=...`` (labelled
+        ``"<model> <pct>%"``); ``axes[1]``: the metric per fold at each
+        cutoff, one line per model.
 
     Examples
     --------
@@ -272,6 +313,12 @@ def plot_backtest(
             x += [*fold["time"], fold["time"].iloc[-1]]
             values += [*fold["y_pred"], np.nan]
         top.plot(x, values, color=f"C{i}", linewidth=1.2, alpha=0.9, label=name)
+        bounds = _bound_columns(rows).get(None, {})
+        for j, pct in enumerate(sorted(bounds, key=float)):  # backtest(coverage=...): a band per fold
+            for k, (_, fold) in enumerate(rows.groupby("fold", sort=True)):
+                lower, upper = fold[bounds[pct]["lower"]], fold[bounds[pct]["upper"]]
+                label = f"{name} {pct}%" if k == 0 else None
+                _fill_band(top, fold["time"], lower, upper, f"C{i}", j, label)
         scores = result.scores[result.scores["model"] == name]
         bottom.plot(scores["cutoff"], scores[metric], color=f"C{i}", marker="o", markersize=3, label=name)
     top.legend(loc="best", fontsize="small")

@@ -3,7 +3,10 @@
 A subclass only says how to build its network from the data's shapes
 (:meth:`NeuralForecaster._build_module`); windowing, normalisation, training,
 recursive rollout, batched multi-origin prediction, devices, determinism and
-pickling live here and in :mod:`tsforecast.training`.
+pickling live here and in :mod:`tsforecast.training`. One
+:class:`~tsforecast.training.normalizer.WindowNormalizer` (float64 statistics
+only) maps the series to the network's space for the training batches and for
+the rollout alike.
 
 Several columns of y are several series: one global network is trained on the
 windows of all of them (channel-independent: the network sees one series at a
@@ -13,42 +16,56 @@ time, with the exogenous features shared by all).
 from __future__ import annotations
 
 import inspect
-import math
-import numbers
+import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import torch
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster
-from tsforecast.nn.normalization import instance_denormalize, instance_normalize
-from tsforecast.training.loop import LOSSES, LR_SCHEDULES, inference_batch_size, train_module
+from tsforecast.training.distributed import local_cuda_device, process_group
+from tsforecast.training.loop import (
+    LOSSES,
+    NonFiniteLossError,
+    TrainingBatch,
+    TrainingWarning,
+    inference_batch_size,
+    train_module,
+)
+from tsforecast.training.normalizer import WindowNormalizer
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
 __all__ = ["NeuralForecaster", "document_parameters", "resolve_device", "shared_parameters"]
 
-_NORMALIZATIONS = ("instance", "last", None)
+#: The default look-back reads at most this many steps for the season (``3 * seasonal_period``
+#: beyond it): a yearly season of daily data would otherwise ask for 1095 steps, minutes per fit
+#: on two cores, for no accuracy (``benchmarks/long_season_lookback.py``); Fourier terms of the
+#: season as exogenous features carry long seasons instead.
+MAX_SEASONAL_LOOKBACK = 256
 
 
 _PARAMETERS_DOC = """lookback : int or None, default=None
-        Input window length. ``None`` chooses ``max(4 * horizon, 3 *
-        seasonal_period, 32)``, capped so that at least half of the training
-        series remains for window starts.
+        Input window length. ``None`` chooses ``max(4 * horizon, min(3 *
+        seasonal_period, {max_seasonal}), 32)``, capped so that at least half of
+        the training series remains for window starts. A long season (365 for
+        daily data) is not read from the window: add its Fourier terms as
+        known-future features, ``X = FourierFeatures(period=365.25,
+        order=2).fit_transform(pd.DataFrame(index=y.index))``
+        (:class:`~tsforecast.preprocessing.FourierFeatures`), and the network
+        sees the phase of the year at every input and forecast step.
     horizon : int, default=1
         Steps the network emits at once. Longer forecasts roll out
         recursively, feeding the predictions back as inputs.
     seasonal_period : int or None, default=None
         Length of the main season (24 for hourly data with a daily cycle);
         only informs the default ``lookback``.
-    hidden_size : int, default={hidden_size}
-        Width of the recurrent state.
-    num_layers : int, default={num_layers}
-        Stacked recurrent layers.
-    dropout : float, default={dropout}
-        Dropout between recurrent layers and before the output head.
+    {network}
     max_epochs : int, default=100
         Most passes over the training windows.
     batch_size : int, default=32
@@ -72,7 +89,10 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         Epochs without validation improvement before stopping.
     normalization : {"instance", "last", None}, default="instance"
         ``"instance"``: every input window is normalised by its own mean and
-        standard deviation (RevIN-style), so raw-scale data need no scaler.
+        standard deviation (RevIN-style), so raw-scale data need no scaler:
+        each series is first standardised in float64, so any offset and scale
+        float64 holds (``1.234567e9 + y``, ``1e20 * y``) forecasts as well as
+        the standardised series.
         ``"last"``: shifted by the window's last value instead of its mean, so
         the network learns a correction to "repeat the last value" (suits
         random-walk-like series: exchange rates, prices).
@@ -80,7 +100,8 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss.
     device : str or torch.device, default="auto"
-        ``"auto"`` uses cuda, then mps, then the cpu.
+        ``"auto"`` uses cuda, then mps, then the cpu; naming an accelerator
+        this PyTorch cannot use raises a ``ValueError`` when ``fit`` starts.
     compile : bool, default=False
         Train through ``torch.compile``.
     mixed_precision : bool, default=True
@@ -119,18 +140,31 @@ def shared_parameters(namespace: dict) -> dict:
     return {name: namespace[name] for name in _SHARED_NAMES}
 
 
-def document_parameters(cls: type, extra: str = "") -> type:
+_NETWORK_DOC = """hidden_size : int, default={hidden_size}
+        Width of the network's hidden features (each family documents its meaning).
+    num_layers : int, default={num_layers}
+        Depth of the network (each family documents its meaning).
+    dropout : float, default={dropout}
+        Dropout rate inside the network and before its output head."""
+
+
+def document_parameters(cls: type, network: str = _NETWORK_DOC, extra: str = "") -> type:
     """Fill ``{parameters}`` and ``{attributes}`` in a neural forecaster's docstring.
 
     The shared parameters are documented once, here, with each class's own
-    defaults read from its signature; ``extra`` documents its own parameters.
+    defaults read from its signature; ``network`` documents what
+    ``hidden_size``, ``num_layers`` and ``dropout`` mean for the family's
+    network (with ``{hidden_size}``, ``{num_layers}``, ``{dropout}`` for the
+    defaults); ``extra`` documents the class's own parameters.
     """
-    defaults = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()}
-    shared = _PARAMETERS_DOC
+    defaults = {name: p.default for name, p in inspect.signature(cls).parameters.items()}
     for name in ("hidden_size", "num_layers", "dropout"):
-        shared = shared.replace("{" + name + "}", repr(defaults[name]))
+        network = network.replace("{" + name + "}", repr(defaults[name]))
+    shared = _PARAMETERS_DOC.replace("{network}", network.strip())
+    shared = shared.replace("{max_seasonal}", str(MAX_SEASONAL_LOOKBACK))
     parameters = shared + ("\n    " + extra.strip() if extra else "")
-    cls.__doc__ = cls.__doc__.replace("{parameters}", parameters).replace("{attributes}", _ATTRIBUTES_DOC)
+    doc = cls.__doc__ or ""
+    cls.__doc__ = doc.replace("{parameters}", parameters).replace("{attributes}", _ATTRIBUTES_DOC)
     return cls
 
 
@@ -142,24 +176,91 @@ def resolve_device(device: str | torch.device, fallback: bool = False) -> torch.
     """
     if isinstance(device, str) and device == "auto":
         if torch.cuda.is_available():
-            return torch.device("cuda")
+            # under a process group (torchrun), each process trains on its own GPU
+            return local_cuda_device() if process_group()[1] > 1 else torch.device("cuda")
         if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")
-    resolved = torch.device(device)
-    if fallback and resolved.type == "cuda" and not torch.cuda.is_available():
-        return torch.device("cpu")
-    if fallback and resolved.type == "mps" and not torch.backends.mps.is_available():
-        return torch.device("cpu")
+    try:
+        resolved = torch.device(device)
+    except RuntimeError as err:
+        raise ValueError(
+            f"device={device!r} is not a torch device: use 'auto', 'cpu', 'cuda', 'cuda:<index>' or 'mps'."
+        ) from err
+    if resolved.type == "cuda":
+        available = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if available > (resolved.index or 0):
+            return resolved
+        if fallback:
+            return torch.device("cpu")
+        reason = (
+            f"only {available} CUDA device(s) are visible"
+            if available
+            else "this PyTorch cannot use CUDA (torch.cuda.is_available() is False: a CPU-only "
+            "build, or no GPU or driver)"
+        )
+        raise ValueError(
+            f"device={device!r}, but {reason}. Use device='auto' (cuda when available, else mps, "
+            "else cpu) or device='cpu', or install a CUDA build of PyTorch."
+        )
+    if resolved.type == "mps" and not torch.backends.mps.is_available():
+        if fallback:
+            return torch.device("cpu")
+        raise ValueError(
+            f"device={device!r}, but this PyTorch cannot use Apple's MPS (torch.backends.mps."
+            "is_available() is False). Use device='auto' or device='cpu'."
+        )
     return resolved
 
 
-def _is_int(value, minimum: int) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum
+def _positive_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and int(value) >= 1
 
 
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+def _lag_one_correlation(values: np.ndarray) -> float:
+    """Mean over columns of the lag-1 autocorrelation of (n, k) values (0 for constant columns)."""
+    centred = values - values.mean(axis=0)
+    denominator = (centred**2).sum(axis=0)
+    numerator = (centred[1:] * centred[:-1]).sum(axis=0)
+    return float(
+        np.mean(np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), 0.0))
+    )
+
+
+def _no_improvement_advice(y: np.ndarray, normalization: str | None) -> str:
+    """What to try when training never beat the untrained network, judged from the series.
+
+    The message depends only on the kind of series and the setting, never on a number, so
+    Python's warning filter shows it once however many times a backtest refits.
+    """
+    level = _lag_one_correlation(y)
+    change = _lag_one_correlation(np.diff(y, axis=0)) if len(y) > 2 else 0.0
+    if level > 0.9 and abs(change) < 0.2:
+        if normalization == "last":
+            return (
+                "The series looks like a random walk (its level persists, its changes look "
+                "unpredictable: prices, exchange rates), on which repeating the last value, this "
+                "network's untrained forecast, is hard to beat: compare with "
+                "NaiveForecaster(strategy='last')."
+            )
+        return (
+            "The series looks like a random walk (its level persists, its changes look "
+            "unpredictable: prices, exchange rates): try normalization='last', whose untrained "
+            "forecast is the last value, and compare with NaiveForecaster(strategy='last')."
+        )
+    if abs(level) < 0.2:
+        return (
+            "The series looks like noise around a stable mean (consecutive values are nearly "
+            "uncorrelated: returns, changes), so little in its past predicts what comes next and "
+            "the window mean is close to the best forecast: compare with "
+            "NaiveForecaster(strategy='mean')"
+            + (
+                "; normalization='last' only adds the last value's noise, use 'instance'."
+                if normalization == "last"
+                else "; normalization='last' would not help here."
+            )
+        )
+    return "Try a lower learning_rate, a larger patience, a longer lookback or more data."
 
 
 class NeuralForecaster(BaseForecaster):
@@ -238,8 +339,32 @@ class NeuralForecaster(BaseForecaster):
 
     uses_exogenous = True  # X's past values are inputs and its future values condition the forecast
 
-    #: Whether ``num_layers=None`` is meaningful (the TCN sizes itself from ``lookback``).
-    _num_layers_optional = False
+    _parameter_constraints = {
+        **BaseForecaster._parameter_constraints,
+        "lookback": [Number(Integral, 1, None, closed="left"), None],
+        "horizon": [Number(Integral, 1, None, closed="left")],
+        "seasonal_period": [Number(Integral, 1, None, closed="left"), None],
+        "hidden_size": [Number(Integral, 1, None, closed="left")],
+        "num_layers": [Number(Integral, 1, None, closed="left")],
+        "dropout": [Number(Real, 0, 1, closed="left")],
+        "max_epochs": [Number(Integral, 1, None, closed="left")],
+        "batch_size": [Number(Integral, 1, None, closed="left")],
+        "learning_rate": [Number(Real, 0, None, closed="neither")],
+        "weight_decay": [Number(Real, 0, None, closed="left")],
+        "gradient_clip": [Number(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions({"cosine", "plateau"}), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Number(Real, 0, 1, closed="left")],
+        "patience": [Number(Integral, 1, None, closed="left")],
+        "normalization": [StrOptions({"instance", "last"}), None],
+        "loss": [StrOptions(set(LOSSES))],
+        "device": [str, torch.device],
+        "compile": ["boolean"],
+        "mixed_precision": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["boolean"],
+        "steps_per_epoch": [Number(Integral, 1, None, closed="left"), None],
+    }
 
     # -- the hook for subclasses ------------------------------------------------
 
@@ -249,62 +374,13 @@ class NeuralForecaster(BaseForecaster):
 
     # -- parameters ---------------------------------------------------------------
 
-    def _check_params(self) -> None:
-        name = type(self).__name__
-        checks = [
-            ("lookback", self.lookback is None or _is_int(self.lookback, 1), "None or an integer >= 1"),
-            ("horizon", _is_int(self.horizon, 1), "an integer >= 1"),
-            (
-                "seasonal_period",
-                self.seasonal_period is None or _is_int(self.seasonal_period, 1),
-                "None or an integer >= 1",
-            ),
-            ("hidden_size", _is_int(self.hidden_size, 1), "an integer >= 1"),
-            (
-                "num_layers",
-                _is_int(self.num_layers, 1) or (self.num_layers is None and self._num_layers_optional),
-                "an integer >= 1" + (" or None" if self._num_layers_optional else ""),
-            ),
-            ("dropout", _is_real(self.dropout) and 0 <= self.dropout < 1, "a float in [0, 1)"),
-            ("max_epochs", _is_int(self.max_epochs, 1), "an integer >= 1"),
-            ("batch_size", _is_int(self.batch_size, 1), "an integer >= 1"),
-            ("learning_rate", _is_real(self.learning_rate) and self.learning_rate > 0, "a float > 0"),
-            ("weight_decay", _is_real(self.weight_decay) and self.weight_decay >= 0, "a float >= 0"),
-            (
-                "gradient_clip",
-                self.gradient_clip is None or (_is_real(self.gradient_clip) and self.gradient_clip > 0),
-                "None or a float > 0",
-            ),
-            ("lr_schedule", self.lr_schedule in LR_SCHEDULES, f"one of {LR_SCHEDULES}"),
-            (
-                "validation_fraction",
-                _is_real(self.validation_fraction) and 0 <= self.validation_fraction < 1,
-                "a float in [0, 1)",
-            ),
-            ("patience", _is_int(self.patience, 1), "an integer >= 1"),
-            (
-                "steps_per_epoch",
-                self.steps_per_epoch is None or _is_int(self.steps_per_epoch, 1),
-                "None or an integer >= 1",
-            ),
-            ("normalization", self.normalization in _NORMALIZATIONS, f"one of {_NORMALIZATIONS}"),
-            ("loss", self.loss in LOSSES, f"one of {tuple(LOSSES)}"),
-        ]
-        for param, ok, expected in checks:
-            if not ok:
-                raise ValueError(f"{name}: {param} must be {expected}, got {getattr(self, param)!r}.")
-        if not isinstance(self.device, (str, torch.device)):
-            raise ValueError(
-                f"{name}: device must be 'auto', 'cpu', 'cuda', 'mps' or a torch.device, got {self.device!r}."
-            )
-
     def _validation_steps(self, n: int) -> int:
         if not self.early_stopping:
             return 0
         return validation_steps(n, int(self.horizon), float(self.validation_fraction))
 
     def _min_train_size(self) -> int:
-        self._check_params()
+        # runs after BaseForecaster.fit's _validate_params: the parameters are valid here
         lookback = 1 if self.lookback is None else int(self.lookback)
         n = lookback + int(self.horizon)
         while n - self._validation_steps(n) < lookback + self.horizon:
@@ -315,33 +391,23 @@ class NeuralForecaster(BaseForecaster):
         if self.lookback is not None:
             return int(self.lookback)
         horizon, period = int(self.horizon), int(self.seasonal_period or 0)
-        rule = max(4 * horizon, 3 * period, 32)
+        rule = max(4 * horizon, min(3 * period, MAX_SEASONAL_LOOKBACK), 32)
         n_fit = n - self._validation_steps(n)
         return int(max(1, min(rule, (n_fit - horizon) // 2)))
 
     # -- fit ---------------------------------------------------------------------
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
-        self._check_params()
         n, n_series = y.shape
         self.lookback_ = self._resolve_lookback(n)
         self.device_ = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self._x_loc = X.mean(axis=0) if len(X) else np.zeros(X.shape[1])
-        scale = X.std(axis=0) if len(X) else np.ones(X.shape[1])
-        self._x_scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        self._normalizer = WindowNormalizer(self.normalization, self.lookback_).fit(y, X)
         self._X_hist = X.copy()
-        # Floor of the per-window scale: 1e-3 of each series' spread (constant windows stay finite).
-        spread = y.std(axis=0)
-        self._min_scale = np.where(spread > 0, 1e-3 * spread, 1e-3 * np.abs(y).mean(axis=0)) + 1e-8
         self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": 1, "n_future": X.shape[1]}
-        self._min_scale_t = torch.as_tensor(self._min_scale, dtype=torch.float32, device=self.device_)
-        self._spread_t = torch.as_tensor(
-            np.where(spread > 0, spread, self._min_scale), dtype=torch.float32, device=self.device_
-        )
         sampler = WindowSampler(
-            y,
-            self._scale_exog(X),
+            self._normalizer.standardize(y),
+            self._normalizer.scale_exog(X),
             lookback=self.lookback_,
             horizon=int(self.horizon),
             validation_steps=self._validation_steps(n),
@@ -353,56 +419,72 @@ class NeuralForecaster(BaseForecaster):
             torch.manual_seed(seed)
             module = self._build_module(**self._module_spec).to(self.device_)
             generator = torch.Generator().manual_seed(seed)
-            history, best_epoch = train_module(
-                module,
-                sampler,
-                max_epochs=int(self.max_epochs),
-                batch_size=int(self.batch_size),
-                learning_rate=float(self.learning_rate),
-                weight_decay=float(self.weight_decay),
-                gradient_clip=self.gradient_clip,
-                lr_schedule=self.lr_schedule,
-                loss=self.loss,
-                early_stopping=bool(self.early_stopping),
-                patience=int(self.patience),
-                device=self.device_,
-                mixed_precision=bool(self.mixed_precision),
-                compile=bool(self.compile),
-                generator=generator,
-                verbose=bool(self.verbose),
-                steps_per_epoch=None if self.steps_per_epoch is None else int(self.steps_per_epoch),
-            )
-        del self._min_scale_t, self._spread_t
+            try:
+                history, best_epoch = train_module(
+                    module,
+                    sampler,
+                    max_epochs=int(self.max_epochs),
+                    batch_size=int(self.batch_size),
+                    learning_rate=float(self.learning_rate),
+                    weight_decay=float(self.weight_decay),
+                    gradient_clip=self.gradient_clip,
+                    lr_schedule=self.lr_schedule,
+                    loss=self.loss,
+                    early_stopping=bool(self.early_stopping),
+                    patience=int(self.patience),
+                    device=self.device_,
+                    mixed_precision=bool(self.mixed_precision),
+                    compile=bool(self.compile),
+                    generator=generator,
+                    verbose=bool(self.verbose),
+                    steps_per_epoch=None if self.steps_per_epoch is None else int(self.steps_per_epoch),
+                    description=type(self).__name__,
+                )
+            except NonFiniteLossError as err:
+                cause = self._non_finite_cause(y)
+                if cause is None:
+                    raise
+                raise NonFiniteLossError(f"{cause} ({err})") from err
         self.module_ = module.eval()
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
+        if self.early_stopping and sampler.n_val > 0 and best_epoch == 0:
+            warnings.warn(
+                f"{type(self).__name__} kept its initial weights: no epoch of training improved the "
+                "validation loss of the untrained network, whose forecast is the window's "
+                f"{'last value' if self.normalization == 'last' else 'mean'}. "
+                + _no_improvement_advice(y, self.normalization),
+                TrainingWarning,
+                stacklevel=3,
+            )
 
-    @property
-    def _center(self) -> str:
-        return "last" if self.normalization == "last" else "mean"
+    def _non_finite_cause(self, y: np.ndarray) -> str | None:
+        """What in the data made the loss non-finite, when the data explain it."""
+        if self.normalization is not None:
+            return None  # the series reach the network standardised: the scale is not the cause
+        peak = float(np.abs(y).max())
+        if peak**2 > float(torch.finfo(torch.float32).max):
+            return (
+                f"y reaches {peak:.3g}, too large for the network's float32 arithmetic (squares "
+                "overflow beyond about 1.8e19), and normalization=None feeds it unscaled: use "
+                "normalization='instance' (any scale float64 holds then trains) or scale y first"
+            )
+        if peak > 1e3:
+            return (
+                f"y reaches {peak:.3g} and normalization=None feeds it unscaled, so the loss and its "
+                "gradients are too large for stable training: use normalization='instance' or "
+                "scale y first"
+            )
+        return None
 
-    def _scale_exog(self, X: np.ndarray) -> np.ndarray:
-        return (X - self._x_loc) / self._x_scale
-
-    def _training_batch(self, windows: Windows) -> tuple:
-        """Network inputs, target and loss scale of gathered training windows (normalised)."""
-        lookback = self.lookback_
-        past, future = windows.values[:, :lookback], windows.values[:, lookback:]  # (B, L, 1), (B, H, 1)
-        x_future = windows.exog[:, lookback:]
-        if self.normalization is None:
-            return (torch.cat([past, windows.exog[:, :lookback]], dim=-1), x_future), future
-        min_scale = self._min_scale_t[windows.series].view(-1, 1, 1)
-        past, loc, scale = instance_normalize(past, min_scale, self._center)
-        future = (future - loc) / scale
-        x = torch.cat([past, windows.exog[:, :lookback]], dim=-1)  # (B, L, 1 + n_features)
-        # The loss is taken on each series' own standard scale, not the window's: in window units a
-        # quiet window's errors would weigh (its spread / the series' spread)^-2 times more than the
-        # same errors elsewhere, and training would chase the quiet windows that metrics barely see.
-        return (x, x_future), future, scale / self._spread_t[windows.series].view(-1, 1, 1)
+    def _training_batch(self, windows: Windows) -> TrainingBatch:
+        """Network inputs, target and loss weight of gathered (standardised) training windows."""
+        return self._normalizer.training_batch(windows)
 
     # -- prediction ---------------------------------------------------------------
 
     def _update(self, y: np.ndarray, X: np.ndarray) -> None:
+        # the normaliser's statistics are parameters fitted with the weights: they stay
         self._X_hist = np.vstack([self._X_hist, X])
 
     def _predict(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -446,7 +528,7 @@ class NeuralForecaster(BaseForecaster):
             The forecasts; ``y_pred[i, j]`` is row ``origins[i] + j``.
         """
         check_is_fitted(self)
-        if not _is_int(n_steps, 1):
+        if not _positive_int(n_steps):
             raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}.")
         if y is None:
             y_arr = self.y_train_
@@ -492,43 +574,40 @@ class NeuralForecaster(BaseForecaster):
         """
         n_origins, lookback, k = y_past.shape
         n_steps = x_future.shape[1]
-        device = self.device_
+        device, normalizer = self.device_, self._normalizer
         as_tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32), device=device)  # noqa: E731
-        # One row per (origin, series): (B * k, L, 1); exog repeated for every series.
-        values = as_tensor(y_past).permute(0, 2, 1).reshape(n_origins * k, lookback, 1)
-        exog_past = as_tensor(self._scale_exog(x_past)).repeat_interleave(k, dim=0)
-        exog_future = as_tensor(self._scale_exog(x_future)).repeat_interleave(k, dim=0)
-        min_scale = torch.as_tensor(self._min_scale, dtype=torch.float32, device=device).repeat(n_origins)
+        # One row per (origin, series): (B * k, L, 1), standardised in float64 before the cast;
+        # exog repeated for every series.
+        values = (
+            as_tensor(normalizer.standardize(y_past)).permute(0, 2, 1).reshape(n_origins * k, lookback, 1)
+        )
+        exog_past = as_tensor(normalizer.scale_exog(x_past)).repeat_interleave(k, dim=0)
+        exog_future = as_tensor(normalizer.scale_exog(x_future)).repeat_interleave(k, dim=0)
         chunk = inference_batch_size(self.batch_size, device)
         out = torch.cat(
             [
-                self._rollout(
-                    values[i : i + chunk],
-                    exog_past[i : i + chunk],
-                    exog_future[i : i + chunk],
-                    min_scale[i : i + chunk],
-                )
+                self._rollout(values[i : i + chunk], exog_past[i : i + chunk], exog_future[i : i + chunk])
                 for i in range(0, len(values), chunk)
             ]
         )  # (B * k, S, 1)
-        return out.reshape(n_origins, k, n_steps).permute(0, 2, 1).double().cpu().numpy()
+        standardised = out.reshape(n_origins, k, n_steps).permute(0, 2, 1).double().cpu().numpy()
+        return normalizer.unstandardize(standardised)
 
-    def _rollout(self, values, exog_past, exog_future, min_scale) -> torch.Tensor:
-        """Shape: values (b, L, 1), exog_past (b, L, f), exog_future (b, S, f) -> (b, S, 1)."""
+    def _rollout(self, values, exog_past, exog_future) -> torch.Tensor:
+        """Standardised forecasts, block by block, each block's forecasts fed back as inputs.
+
+        Shape: values (b, L, 1), exog_past (b, L, f), exog_future (b, S, f) -> (b, S, 1).
+        """
         horizon, lookback, n_steps = int(self.horizon), self.lookback_, exog_future.shape[1]
-        module = self.module_
+        module, normalizer = self.module_, self._normalizer
         outputs = []
         for begin in range(0, n_steps, horizon):
             block = exog_future[:, begin : begin + horizon]
             if block.shape[1] < horizon:  # last, partial block: pad (its extra outputs are dropped)
                 pad = block[:, -1:] if block.shape[1] else exog_past[:, -1:]
                 block = torch.cat([block, pad.expand(-1, horizon - block.shape[1], -1)], dim=1)
-            past = values
-            if self.normalization is not None:
-                past, loc, scale = instance_normalize(values, min_scale.view(-1, 1, 1), self._center)
-            pred = module(torch.cat([past, exog_past], dim=-1), block).float()  # (b, H, 1)
-            if self.normalization is not None:
-                pred = instance_denormalize(pred, loc, scale)
+            x, loc, scale = normalizer.encode(values, exog_past)
+            pred = normalizer.decode(module(x, block).float(), loc, scale)  # (b, H, 1)
             outputs.append(pred)
             if begin + horizon < n_steps:
                 values = torch.cat([values, pred], dim=1)[:, -lookback:]

@@ -22,7 +22,9 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-__all__ = ["Windows", "WindowSampler", "validation_steps"]
+from tsforecast.training.loop import TrainingBatch
+
+__all__ = ["Windows", "WindowSampler", "split_window", "validation_steps"]
 
 
 def validation_steps(n: int, horizon: int, validation_fraction: float) -> int:
@@ -49,6 +51,19 @@ class Windows(NamedTuple):
     series: torch.Tensor
 
 
+def split_window(lookback: int) -> Callable[[Windows], TrainingBatch]:
+    """The plain transform: the first ``lookback`` steps (with their features) in, the rest out.
+
+    Shape: windows of (B, L + H) steps -> inputs (x (B, L, 1 + f), x_future (B, H, f)), target (B, H, 1).
+    """
+
+    def transform(windows: Windows) -> TrainingBatch:
+        past = torch.cat([windows.values[:, :lookback], windows.exog[:, :lookback]], dim=-1)
+        return TrainingBatch((past, windows.exog[:, lookback:]), windows.values[:, lookback:])
+
+    return transform
+
+
 class WindowSampler:
     """Windows of ``lookback + horizon`` steps over one or several series, on a device.
 
@@ -68,8 +83,11 @@ class WindowSampler:
     device : str or torch.device, default="cpu"
         Where the series are stored and windows gathered.
     transform : callable, optional
-        Applied to every gathered :class:`Windows` by :meth:`batch`, e.g. to
-        normalise and split it into network inputs and targets.
+        Turns every gathered :class:`Windows` into the loop's
+        :class:`~tsforecast.training.loop.TrainingBatch` in :meth:`batch` (the
+        estimators pass :meth:`WindowNormalizer.training_batch
+        <tsforecast.training.normalizer.WindowNormalizer.training_batch>`);
+        default: :func:`split_window`, the raw values.
 
     Attributes
     ----------
@@ -86,13 +104,13 @@ class WindowSampler:
         horizon: int,
         validation_steps: int = 0,
         device: str | torch.device = "cpu",
-        transform: Callable[[Windows], tuple] | None = None,
+        transform: Callable[[Windows], TrainingBatch] | None = None,
     ):
         n, k = y.shape
         self.lookback, self.horizon, self.window = lookback, horizon, lookback + horizon
         self.length, self.n_series = n, k
         self.device = torch.device(device)
-        self.transform = transform
+        self.transform = transform or split_window(lookback)
         # The series, concatenated: series j occupies [j * n, (j + 1) * n).
         flat = np.ascontiguousarray(np.asarray(y, dtype=np.float32).T).reshape(-1)
         self.series = torch.from_numpy(flat).to(self.device)
@@ -146,10 +164,9 @@ class WindowSampler:
         values = self.series[(series * self.length)[:, None] + positions]  # (batch, window)
         return Windows(values.unsqueeze(-1), self.exog[positions], series)
 
-    def batch(self, index: torch.Tensor, split: str = "train"):
-        """Gathered windows, passed through ``transform`` when one was given."""
-        windows = self.gather(index, split)
-        return windows if self.transform is None else self.transform(windows)
+    def batch(self, index: torch.Tensor, split: str = "train") -> TrainingBatch:
+        """The training batch of windows number ``index``: gathered, then ``transform``-ed."""
+        return self.transform(self.gather(index, split))
 
     def nbytes(self) -> int:
         """Bytes held by the sampler's tensors (the series, exog and index helpers)."""

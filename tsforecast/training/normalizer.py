@@ -1,0 +1,149 @@
+"""The one normaliser between raw-scale series and a network, for training windows and rollout alike.
+
+Two stages, so that any offset and scale float64 holds trains and forecasts as well as a
+standardised series:
+
+1. per series, in float64 and before anything is cast to float32: each series is shifted by its
+   own mean and divided by its own standard deviation (``standardize``). Casting first would
+   round ``1.234567e9 + y`` to steps of 128, and a 1e20-scale window's variance overflows
+   float32 (about 3.4e38);
+2. per window, on the device: RevIN-style instance normalisation (``encode``) by the window's
+   mean or last value and its standard deviation, floored at ``MIN_SCALE`` series standard
+   deviations; ``decode`` maps the network's outputs back.
+
+Training batches (:meth:`WindowNormalizer.training_batch`) and the estimator's rollout call the
+same ``encode``/``decode``, so the two paths cannot diverge. Network outputs are decoded with
+broadcasting over their last axis, so an output of several channels per step (one per quantile,
+or a point forecast plus residual quantiles) maps back the same way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from tsforecast.nn.normalization import instance_denormalize, instance_normalize
+from tsforecast.training.loop import TrainingBatch
+from tsforecast.training.windows import Windows
+
+__all__ = ["NORMALIZATIONS", "WindowNormalizer", "robust_mean_std"]
+
+#: Normalisation modes: per-window mean, per-window last value, or none.
+NORMALIZATIONS = ("instance", "last", None)
+
+
+def robust_mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and (population) standard deviations that cannot overflow.
+
+    ``np.std`` of 1e200-scale values squares them past float64's range; dividing each column by
+    its largest magnitude first keeps every intermediate near 1. Shape: (n, k) -> (k,), (k,).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) == 0:
+        return np.zeros(values.shape[1]), np.zeros(values.shape[1])
+    magnitude = np.abs(values).max(axis=0)
+    magnitude = np.where(magnitude > 0, magnitude, 1.0)
+    unit = values / magnitude
+    return unit.mean(axis=0) * magnitude, unit.std(axis=0) * magnitude
+
+
+class WindowNormalizer:
+    """Map raw series to the network's space and its outputs back (see the module docstring).
+
+    Parameters
+    ----------
+    normalization : {"instance", "last", None}
+        Per-window normalisation: by the window's mean, by its last value, or none (the series
+        then reach the network as they are, and only the exogenous features are standardised).
+    lookback : int
+        Input steps of a window; the rest of a training window is its target.
+
+    Attributes
+    ----------
+    series_loc_, series_scale_ : ndarray of shape (n_series,)
+        The first stage's float64 location and scale of every series (0 and 1 with
+        ``normalization=None``).
+    exog_loc_, exog_scale_ : ndarray of shape (n_features,)
+        Standardisation of the exogenous features (shared by every series).
+    """
+
+    #: Floor of a window's scale, in standard deviations of its series: (nearly) constant
+    #: windows stay finite, relative to the series so that no absolute threshold depends on units.
+    MIN_SCALE = 1e-3
+
+    def __init__(self, normalization: str | None, lookback: int):
+        self.normalization = normalization
+        self.lookback = lookback
+
+    def fit(self, y: np.ndarray, X: np.ndarray) -> WindowNormalizer:
+        """Learn the first stage from the training series. Shape: y (n, k), X (n, f)."""
+        if self.normalization is None:
+            self.series_loc_, self.series_scale_ = np.zeros(y.shape[1]), np.ones(y.shape[1])
+        else:
+            loc, spread = robust_mean_std(y)
+            # a constant series: any positive unit will do, its windows are all MIN_SCALE-floored
+            fallback = np.where(np.abs(loc) > 0, np.abs(loc), 1.0)
+            self.series_loc_, self.series_scale_ = loc, np.where(spread > 0, spread, fallback)
+        loc, spread = robust_mean_std(X)
+        self.exog_loc_, self.exog_scale_ = loc, np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+        return self
+
+    # -- first stage: float64 numpy ----------------------------------------------------
+
+    def standardize(self, y: np.ndarray) -> np.ndarray:
+        """Raw series to the first stage's units, in float64. Shape: (..., k) -> (..., k)."""
+        return (np.asarray(y, dtype=np.float64) - self.series_loc_) / self.series_scale_
+
+    def unstandardize(self, values: np.ndarray, series_axis: int = -1) -> np.ndarray:
+        """Back to raw units, in float64; ``series_axis`` is the axis of the k series."""
+        shape = [1] * np.ndim(values)
+        shape[series_axis] = -1
+        loc, scale = self.series_loc_.reshape(shape), self.series_scale_.reshape(shape)
+        return np.asarray(values, dtype=np.float64) * scale + loc
+
+    def unscale(self, values: np.ndarray, series_axis: int = -1) -> np.ndarray:
+        """Differences (band widths, residuals) back to raw units: scaled, not shifted."""
+        shape = [1] * np.ndim(values)
+        shape[series_axis] = -1
+        return np.asarray(values, dtype=np.float64) * self.series_scale_.reshape(shape)
+
+    def scale_exog(self, X: np.ndarray) -> np.ndarray:
+        """Standardised exogenous features, in float64. Shape: (..., f) -> (..., f)."""
+        return (np.asarray(X, dtype=np.float64) - self.exog_loc_) / self.exog_scale_
+
+    # -- second stage: per window, on the device ---------------------------------------
+
+    def encode(self, past: torch.Tensor, exog_past: torch.Tensor):
+        """The network's input from standardised windows, with the statistics to decode.
+
+        Shape: past (b, L, 1), exog_past (b, L, f) -> x (b, L, 1 + f), loc (b, 1, 1),
+        scale (b, 1, 1); loc and scale are None without normalisation.
+        """
+        if self.normalization is None:
+            return torch.cat([past, exog_past], dim=-1), None, None
+        center = "last" if self.normalization == "last" else "mean"
+        normalised, loc, scale = instance_normalize(past, self.MIN_SCALE, center)
+        return torch.cat([normalised, exog_past], dim=-1), loc, scale
+
+    @staticmethod
+    def decode(out: torch.Tensor, loc: torch.Tensor | None, scale: torch.Tensor | None) -> torch.Tensor:
+        """Network outputs back to standardised units. Shape: (b, H, c) -> (b, H, c)."""
+        return out if loc is None or scale is None else instance_denormalize(out, loc, scale)
+
+    def training_batch(self, windows: Windows) -> TrainingBatch:
+        """Network inputs, target (in window units) and loss weight of gathered windows.
+
+        Shape: windows of (B, L + H) steps -> inputs (x (B, L, 1 + f), x_future (B, H, f)),
+        target (B, H, 1), weight (B, 1, 1) or None.
+        """
+        lookback = self.lookback
+        past, future = windows.values[:, :lookback], windows.values[:, lookback:]
+        x, loc, scale = self.encode(past, windows.exog[:, :lookback])
+        x_future = windows.exog[:, lookback:]
+        if loc is None or scale is None:
+            return TrainingBatch((x, x_future), future)
+        # The loss is taken on each series' own standard scale (the first stage's unit), not the
+        # window's: in window units a quiet window's errors would weigh (its spread / the series'
+        # spread)^-2 times more than the same errors elsewhere, and training would chase the quiet
+        # windows that metrics barely see.
+        return TrainingBatch((x, x_future), (future - loc) / scale, scale)
