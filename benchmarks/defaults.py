@@ -30,8 +30,8 @@ window mean under ``normalization="instance"``) and the epochs run.
 
 Run (from the repository root; quick first, then the full run)::
 
-    nice python benchmarks/defaults.py --sets m4_weekly --n-series 4 --models LSTM,Naive
-    nice python benchmarks/defaults.py --data-dir ../defaults-data --n-series 24 \\
+    PYTHONPATH=. nice python benchmarks/defaults.py --sets m4_weekly --n-series 4 --models LSTM,Naive
+    PYTHONPATH=. nice python benchmarks/defaults.py --data-dir ../defaults-data --n-series 24 \\
         --csv benchmarks/results/defaults.csv | tee benchmarks/results/defaults.log
 """
 
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 import time
 import warnings
@@ -316,6 +317,50 @@ def neural_diagnostics(frame: pd.DataFrame) -> pd.DataFrame | None:
     )
 
 
+_ROW = re.compile(
+    r"^  (?P<set>\S+) (?P<series>\S+) \(n=(?P<n>\d+)\) (?P<model>.+?): MASE (?P<mase>\S+) "
+    r"sMAPE (?P<smape>\S+) (?P<seconds>\S+)s (?P<diag>.*)$"
+)
+
+
+def rows_from_log(path: Path) -> pd.DataFrame:
+    """The per-series rows of a run's log (every series it finished, even if it was stopped)."""
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        match = _ROW.match(line)
+        if match is None:
+            continue
+        row = match.groupdict()
+        diag = ast.literal_eval(row.pop("diag")) if row["diag"].strip() else {}
+        rows.append(
+            {
+                **row,
+                "mase": float(row["mase"]),
+                "smape": float(row["smape"]),
+                "seconds": float(row["seconds"]),
+                **diag,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    # keep the series every model finished
+    counts = frame.groupby(["set", "series"])["model"].transform("count")
+    return frame[counts == counts.max()]
+
+
+def print_tables(frame: pd.DataFrame) -> None:
+    for set_name, part in frame.groupby("set", sort=False):
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            print(
+                f"\n### {set_name}: mean over {part['series'].nunique()} series "
+                "(series_won: MASE below both naive forecasts)"
+            )
+            print(summarise(part).round(3).to_string())
+            diag = neural_diagnostics(part)
+            if diag is not None:
+                print(f"\n### {set_name}: neural diagnostics (kept_initial: best_epoch_ == 0)")
+                print(diag.round(2).to_string())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, among {SETS}")
@@ -334,12 +379,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--csv", type=Path, default=None, help="write the per-series rows here")
+    parser.add_argument(
+        "--summarise-logs",
+        nargs="+",
+        type=Path,
+        default=None,
+        help="no run: print the tables of these runs' logs (series every model finished)",
+    )
     args = parser.parse_args(argv)
+    if args.summarise_logs:
+        print_tables(pd.concat([rows_from_log(path) for path in args.summarise_logs]))
+        return
     torch.set_num_threads(args.threads)
     print("command: python " + " ".join(sys.argv), flush=True)
     print(
-        f"torch threads {args.threads}, tsforecast {tsforecast.__version__}, "
-        f"started {time.strftime('%Y-%m-%d %H:%M:%S')}",
+        f"torch threads {args.threads}, tsforecast {tsforecast.__version__} "
+        f"from {Path(tsforecast.__file__).parent}, started {time.strftime('%Y-%m-%d %H:%M:%S')}",
         flush=True,
     )
     models = args.models.split(",")
@@ -354,13 +409,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         frame = run_set(series_set, models, args.seed, lambda line: print(line, flush=True))
         frames.append(frame)
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(f"\n### {set_name}: mean over series (series_won: MASE below both naive forecasts)")
-            print(summarise(frame).round(3).to_string())
-            diag = neural_diagnostics(frame)
-            if diag is not None:
-                print(f"\n### {set_name}: neural diagnostics (kept_initial: best_epoch_ == 0)")
-                print(diag.round(1).to_string())
+        print_tables(frame)
         if args.csv is not None:
             pd.concat(frames).to_csv(args.csv, index=False)
 

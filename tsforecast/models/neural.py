@@ -29,16 +29,18 @@ from torch import nn
 
 from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster
+from tsforecast.models._defaults import choose_normalization, resolve_shrinkage
 from tsforecast.training.distributed import local_cuda_device, process_group
 from tsforecast.training.loop import (
     LOSSES,
     NonFiniteLossError,
     TrainingBatch,
     TrainingWarning,
+    evaluate,
     inference_batch_size,
     train_module,
 )
-from tsforecast.training.normalizer import WindowNormalizer
+from tsforecast.training.normalizer import WindowNormalizer, robust_mean_std
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
 __all__ = ["NeuralForecaster", "document_parameters", "resolve_device", "shared_parameters"]
@@ -64,7 +66,8 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         recursively, feeding the predictions back as inputs.
     seasonal_period : int or None, default=None
         Length of the main season (24 for hourly data with a daily cycle);
-        only informs the default ``lookback``.
+        informs the default ``lookback`` and makes the last season a baseline
+        that ``normalization="auto"`` may choose.
     {network}
     max_epochs : int, default=100
         Most passes over the training windows.
@@ -87,7 +90,18 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         for early stopping.
     patience : int, default=10
         Epochs without validation improvement before stopping.
-    normalization : {"instance", "last", None}, default="instance"
+    normalization : {"auto", "instance", "last", "seasonal", None}, default="auto"
+        How input windows are normalised, which fixes the *baseline* the
+        network learns to correct: its output layer starts at zero, so the
+        untrained network forecasts the baseline, and early stopping keeps
+        that forecast unless an epoch of training beats it on validation.
+        ``"auto"``: the one of ``"last"``, ``"seasonal"`` (when
+        ``seasonal_period`` > 1 fits in the look-back) and ``"instance"`` whose
+        baseline has the smallest mean absolute error over the training
+        windows (before the validation tail), chosen at every ``fit`` and
+        stored in ``normalization_``: a network that cannot beat the best of
+        these naive forecasts falls back to it
+        (:func:`~tsforecast.models._defaults.choose_normalization`).
         ``"instance"``: every input window is normalised by its own mean and
         standard deviation (RevIN-style), so raw-scale data need no scaler:
         each series is first standardised in float64, so any offset and scale
@@ -96,7 +110,23 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         ``"last"``: shifted by the window's last value instead of its mean, so
         the network learns a correction to "repeat the last value" (suits
         random-walk-like series: exchange rates, prices).
+        ``"seasonal"``: shifted by the window's last value, and the baseline is
+        the window's last season repeated (seasonal naive; needs
+        ``seasonal_period`` > 1, at most the look-back).
         ``None``: values are fed as they are (scale them first).
+    shrinkage : float in [0, 1] or None, default=None
+        Share of the network's correction to its baseline removed from the
+        forecast: ``baseline + (1 - shrinkage) * (network - baseline)``
+        (training is unaffected). ``None`` with ``normalization="auto"``:
+        the network and its baseline are averaged with weights inverse to
+        their validation losses, ``shrinkage = loss / (loss + baseline_loss)``
+        (Bates and Granger's combination; 0.5 when the network did not beat
+        the baseline, 0 without validation), so a network that beats the
+        naive forecast by far keeps most of its forecast and a marginal one
+        is pulled halfway back
+        (:func:`~tsforecast.models._defaults.resolve_shrinkage`, measured in
+        ``benchmarks/defaults.py``). ``None`` with any other normalization:
+        0, the network alone. Stored in ``shrinkage_``.
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss.
     device : str or torch.device, default="auto"
@@ -123,6 +153,10 @@ _ATTRIBUTES_DOC = """module_ : torch.nn.Module
         The epoch whose weights ``module_`` holds (early stopping restores it).
     lookback_ : int
         The input window length used.
+    normalization_ : {"instance", "last", "seasonal", None}
+        The normalisation used (``normalization``, or what ``"auto"`` chose).
+    shrinkage_ : float
+        The shrinkage used (``shrinkage``, or what ``None`` resolved to).
     device_ : torch.device
         The device ``module_`` lives on.
 
@@ -263,6 +297,10 @@ def _no_improvement_advice(y: np.ndarray, normalization: str | None) -> str:
     return "Try a lower learning_rate, a larger patience, a longer lookback or more data."
 
 
+#: What the untrained network forecasts under each normalisation (for the fallback warning).
+_BASELINE_NAMES = {"instance": "mean", "last": "last value", "seasonal": "last season repeated", None: "zero"}
+
+
 class NeuralForecaster(BaseForecaster):
     """Base class of the neural forecasters: training engine, windows, rollout.
 
@@ -304,7 +342,8 @@ class NeuralForecaster(BaseForecaster):
         early_stopping: bool = True,
         validation_fraction: float = 0.2,
         patience: int = 10,
-        normalization: str | None = "instance",
+        normalization: str | None = "auto",
+        shrinkage: float | None = None,
         loss: str = "mse",
         device: str | torch.device = "auto",
         compile: bool = False,
@@ -329,6 +368,7 @@ class NeuralForecaster(BaseForecaster):
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.normalization = normalization
+        self.shrinkage = shrinkage
         self.loss = loss
         self.device = device
         self.compile = compile
@@ -356,7 +396,8 @@ class NeuralForecaster(BaseForecaster):
         "early_stopping": ["boolean"],
         "validation_fraction": [Number(Real, 0, 1, closed="left")],
         "patience": [Number(Integral, 1, None, closed="left")],
-        "normalization": [StrOptions({"instance", "last"}), None],
+        "normalization": [StrOptions({"auto", "instance", "last", "seasonal"}), None],
+        "shrinkage": [Number(Real, 0, 1, closed="both"), None],
         "loss": [StrOptions(set(LOSSES))],
         "device": [str, torch.device],
         "compile": ["boolean"],
@@ -402,7 +443,7 @@ class NeuralForecaster(BaseForecaster):
         self.lookback_ = self._resolve_lookback(n)
         self.device_ = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self._normalizer = WindowNormalizer(self.normalization, self.lookback_).fit(y, X)
+        self._normalizer = self._adapted_normalizer(y).fit(y, X)
         self._X_hist = X.copy()
         self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": 1, "n_future": X.shape[1]}
         sampler = WindowSampler(
@@ -419,6 +460,14 @@ class NeuralForecaster(BaseForecaster):
             torch.manual_seed(seed)
             module = self._build_module(**self._module_spec).to(self.device_)
             generator = torch.Generator().manual_seed(seed)
+            # The untrained network forecasts the baseline; its validation loss weighs the default
+            # shrinkage (no randomness is drawn here: eval mode, so training is unchanged by it).
+            initial_loss = None
+            if self.shrinkage is None and self.normalization == "auto" and sampler.n_val > 0:
+                chunk = inference_batch_size(int(self.batch_size), self.device_)
+                initial_loss = evaluate(
+                    module, sampler, "val", LOSSES[self.loss], chunk, self.device_, bool(self.mixed_precision)
+                )
             try:
                 history, best_epoch = train_module(
                     module,
@@ -448,15 +497,45 @@ class NeuralForecaster(BaseForecaster):
         self.module_ = module.eval()
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
+        best_loss = history[best_epoch - 1]["val_loss"] if best_epoch > 0 else initial_loss
+        self.shrinkage_ = resolve_shrinkage(self.shrinkage, self.normalization, initial_loss, best_loss)
+        self._normalizer.shrinkage = self.shrinkage_
         if self.early_stopping and sampler.n_val > 0 and best_epoch == 0:
+            if self.normalization == "auto":
+                advice = (
+                    "normalization='auto' chose that naive forecast as the one with the smallest "
+                    "error on the training windows, and the forecast falls back to it."
+                )
+            else:
+                advice = _no_improvement_advice(y, self.normalization)
             warnings.warn(
                 f"{type(self).__name__} kept its initial weights: no epoch of training improved the "
                 "validation loss of the untrained network, whose forecast is the window's "
-                f"{'last value' if self.normalization == 'last' else 'mean'}. "
-                + _no_improvement_advice(y, self.normalization),
+                f"{_BASELINE_NAMES[self.normalization_]}. " + advice,
                 TrainingWarning,
                 stacklevel=3,
             )
+
+    def _adapted_normalizer(self, y: np.ndarray) -> WindowNormalizer:
+        """The window normaliser, with ``normalization="auto"`` resolved on ``y`` (``normalization_``).
+
+        See :mod:`tsforecast.models._defaults`; the shrinkage is set once training has run.
+        """
+        period = None if self.seasonal_period is None else int(self.seasonal_period)
+        if self.normalization == "auto":
+            n_fit = len(y) - self._validation_steps(len(y))
+            loc, spread = robust_mean_std(y)  # standardised first: the choice is scale-free, never overflows
+            unit = (y - loc) / np.where(spread > 0, spread, 1.0)
+            self.normalization_ = choose_normalization(unit, self.lookback_, int(self.horizon), period, n_fit)
+        else:
+            self.normalization_ = self.normalization
+        if self.normalization_ is None and self.shrinkage is not None and self.shrinkage > 0:
+            raise ValueError(
+                f"shrinkage={self.shrinkage!r}, but shrinkage needs a baseline to shrink towards and "
+                "normalization=None has none: use normalization='auto', 'instance', 'last' or "
+                "'seasonal', or shrinkage=None."
+            )
+        return WindowNormalizer(self.normalization_, self.lookback_, int(self.horizon), period)
 
     def _non_finite_cause(self, y: np.ndarray) -> str | None:
         """What in the data made the loss non-finite, when the data explain it."""
