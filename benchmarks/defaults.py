@@ -245,7 +245,32 @@ def run_one(name: str, series_set: SeriesSet, y: np.ndarray, horizon: int, seed:
         warnings.simplefilter("ignore")
         model.fit(None, y)
         pred = model.predict(np.empty((horizon, 0)))
-    return np.asarray(pred, dtype=np.float64).ravel(), time.perf_counter() - started, diagnostics(model)
+    seconds = time.perf_counter() - started
+    return (
+        np.asarray(pred, dtype=np.float64).ravel(),
+        seconds,
+        {**diagnostics(model), **shrunk(model, horizon)},
+    )
+
+
+#: Shrinkages re-scored on every neural fit, by re-decoding the same trained network (no training):
+#: 0 is the network alone, 1 its baseline (the naive forecast ``normalization_`` stands for).
+SHRINKAGES = {"s0": 0.0, "s0.5": 0.5, "s1": 1.0}
+
+
+def shrunk(model, horizon: int) -> dict:
+    """Forecasts of the same fitted network at the shrinkages of ``SHRINKAGES`` (raw arrays)."""
+    normalizer = getattr(model, "_normalizer", None)
+    if normalizer is None or not hasattr(normalizer, "shrinkage") or model.normalization_ is None:
+        return {}
+    fitted, out = normalizer.shrinkage, {}
+    try:
+        for key, value in SHRINKAGES.items():
+            normalizer.shrinkage = value
+            out[key] = np.asarray(model.predict(np.empty((horizon, 0))), dtype=np.float64).ravel()
+    finally:
+        normalizer.shrinkage = fitted
+    return out
 
 
 def run_set(series_set: SeriesSet, models: list[str], seed: int, log: Callable[[str], None]) -> pd.DataFrame:
@@ -254,7 +279,14 @@ def run_set(series_set: SeriesSet, models: list[str], seed: int, log: Callable[[
     for sid, y, y_test in series_set.series:
         for name in models:
             pred, seconds, diag = run_one(name, series_set, y, h, seed)
-            mase = mean_absolute_scaled_error(y_test, pred, y_train=y, seasonal_period=m if len(y) > m else 1)
+            scale_m = m if len(y) > m else 1
+            mase = mean_absolute_scaled_error(y_test, pred, y_train=y, seasonal_period=scale_m)
+            for key in SHRINKAGES:  # the MASE the same network would score at other shrinkages
+                if key in diag:
+                    diag[f"mase_{key}"] = round(
+                        mean_absolute_scaled_error(y_test, diag.pop(key), y_train=y, seasonal_period=scale_m),
+                        4,
+                    )
             smape = symmetric_mean_absolute_percentage_error(y_test, pred)
             rows.append(
                 {
@@ -304,6 +336,7 @@ def neural_diagnostics(frame: pd.DataFrame) -> pd.DataFrame | None:
         train_windows=("train_windows", "mean"),
         val_windows=("val_windows", "mean"),
         min_val_windows=("val_windows", "min"),
+        **{f"mase_{key}": (f"mase_{key}", "mean") for key in SHRINKAGES if f"mase_{key}" in neural},
         **(
             {
                 "normalization": (
