@@ -24,7 +24,6 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from tsforecast._time import fit_time_axis
-from tsforecast.training.normalizer import WindowNormalizer
 from tsforecast.training.windows import WindowSampler
 
 __all__ = ["fit_global", "keep_series_view", "panel_lookback", "series_view"]
@@ -76,10 +75,12 @@ def fit_global(estimator: Any, series: list) -> None:
     seed = int(check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max))
     X_all = np.concatenate(X_parts)
     n_targets, n_features = y_parts[0].shape[1], X_all.shape[1]
-    panel_normalizer = WindowNormalizer(estimator.normalization, lookback).fit(np.concatenate(y_parts), X_all)
+    estimator._check_quantile_settings()
+    # one normalisation for the shared network, chosen over every series when it is "auto"
+    panel_normalizer = estimator._adapted_normalizer(y_parts).fit(np.concatenate(y_parts), X_all)
     state, standardized, irregular = {}, [], []
     for part, y_part, X_part in zip(series, y_parts, X_parts, strict=True):
-        normalizer = WindowNormalizer(estimator.normalization, lookback).fit(y_part, X_part[:, :0])
+        normalizer = estimator._window_normalizer().fit(y_part, X_part[:, :0])
         normalizer.exog_loc_, normalizer.exog_scale_ = (
             panel_normalizer.exog_loc_,
             panel_normalizer.exog_scale_,
@@ -105,7 +106,7 @@ def fit_global(estimator: Any, series: list) -> None:
         )
     x_offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     estimator._normalizer = panel_normalizer
-    estimator._module_spec = {"n_inputs": 1 + n_features, "n_targets": 1, "n_future": n_features}
+    estimator._module_spec = estimator._network_shapes(n_features)
     sampler = WindowSampler(
         np.concatenate(standardized),
         panel_normalizer.scale_exog(X_all),
@@ -118,6 +119,8 @@ def fit_global(estimator: Any, series: list) -> None:
         exog_offsets=np.repeat(x_offsets, n_targets),
     )
     estimator._train(sampler, seed, np.concatenate(y_parts))
+    for series_state in state.values():  # the shrinkage is resolved by training, for every series
+        series_state["_normalizer"].shrinkage = estimator.shrinkage_
     estimator.series_state_ = state
 
 
