@@ -859,12 +859,14 @@ class NeuralForecaster(BaseForecaster):
             x, loc, scale = normalizer.encode(values, exog_past)
             out = module(x, block).float()  # (b, H, n_channels), window units
             point = out[..., channel : channel + 1]
+            pred = normalizer.decode(point, loc, scale)  # (b, H, 1)
             if band is not None:
                 deviation = (
                     out @ band - point if self.quantiles_ is not None else band.expand(len(out), -1, -1)
                 )
-                quantiles.append(normalizer.decode(point + widen(deviation, block_number), loc, scale))
-            pred = normalizer.decode(point, loc, scale)  # (b, H, 1)
+                # deviations are scaled, never shrunk: shrinkage moves the point, not the band's width
+                spread = widen(deviation, block_number)
+                quantiles.append(pred + (spread if scale is None else spread * scale))
             points.append(pred)
             if begin + horizon < n_steps:
                 values = torch.cat([values, pred], dim=1)[:, -lookback:]
