@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from tsforecast._constraints import Number
-from tsforecast.base import BaseForecaster
+from tsforecast.base import BaseForecaster, check_levels
 from tsforecast.training.distributed import local_cuda_device, process_group
 from tsforecast.training.loop import (
     LOSSES,
@@ -41,11 +41,9 @@ from tsforecast.training.loop import (
 from tsforecast.training.normalizer import WindowNormalizer
 from tsforecast.training.quantiles import (
     RESIDUAL_LEVELS,
-    check_levels,
     interpolation_matrix,
     pinball_loss,
     residual_quantiles,
-    training_levels,
     widen,
 )
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
@@ -109,7 +107,7 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss (of the point forecast; not used with ``quantiles``).
     quantiles : list of float or None, default=None
-        Levels in (0, 1) of a multi-quantile output: the network emits one
+        Increasing levels in (0, 1) of a multi-quantile output: the network emits one
         channel per level and trains on the pinball loss; 0.5 is added when
         absent, and the point forecast is that median. ``predict_quantiles``
         then answers levels within the trained range (interpolated linearly
@@ -435,7 +433,12 @@ class NeuralForecaster(BaseForecaster):
         self.lookback_ = self._resolve_lookback(n)
         self.device_ = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.quantiles_ = None if self.quantiles is None else training_levels(self.quantiles)
+        # the median is the point forecast, so a quantile head always trains it
+        self.quantiles_ = (
+            None
+            if self.quantiles is None
+            else np.union1d(check_levels(self.quantiles, "quantiles")[0], [0.5])
+        )
         if self.quantiles_ is not None and self.loss != "mse":
             warnings.warn(
                 f"{type(self).__name__}: loss={self.loss!r} is not used: with quantiles the network "
@@ -545,7 +548,7 @@ class NeuralForecaster(BaseForecaster):
         From the quantile head (levels within the trained range, interpolated), else from the
         validation residuals (see the ``quantiles`` parameter); sorted along the last axis.
         """
-        _, bands = self._forecast_history(steps, X, check_levels(quantiles))
+        _, bands = self._forecast_history(steps, X, np.asarray(quantiles, dtype=np.float64))
         assert bands is not None  # levels were given
         return bands[0, steps - 1]
 
@@ -583,20 +586,20 @@ class NeuralForecaster(BaseForecaster):
             cover rows up to ``max(origins) + n_steps - 1`` (future rows are the
             known-future covariates). ``None`` uses the observed history when
             ``y`` is None.
-        quantiles : list of float or None, default=None
-            Levels in (0, 1): return these quantiles of every forecast instead
-            of the point forecasts, from the same single batched pass (see the
-            ``quantiles`` parameter for where they come from).
+        quantiles : float or list of float or None, default=None
+            Increasing levels in (0, 1): return these quantiles of every
+            forecast instead of the point forecasts, from the same single
+            batched pass (see the ``quantiles`` parameter for where they come from).
 
         Returns
         -------
         y_pred : ndarray of shape (n_origins, n_steps, n_targets_) or \
 (n_origins, n_steps, n_targets_, n_quantiles)
-            The forecasts, or with ``quantiles`` their quantiles (in the order
-            asked, never crossing); ``y_pred[i, j]`` is row ``origins[i] + j``.
+            The forecasts, or with ``quantiles`` their quantiles (never
+            crossing); ``y_pred[i, j]`` is row ``origins[i] + j``.
         """
         check_is_fitted(self)
-        levels = None if quantiles is None else check_levels(quantiles)
+        levels = None if quantiles is None else check_levels(quantiles, "quantiles")[0]
         if not _positive_int(n_steps):
             raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}.")
         if y is None:
@@ -636,10 +639,9 @@ class NeuralForecaster(BaseForecaster):
         x_future = X_arr[future] if self.n_features_in_ > 0 else np.empty((len(origins), n_steps, 0))
         if levels is None:
             return self._forecast(y_arr[past], X_arr[past], x_future)[0]
-        order = np.argsort(levels)
-        _, bands = self._forecast(y_arr[past], X_arr[past], x_future, levels[order])
+        _, bands = self._forecast(y_arr[past], X_arr[past], x_future, levels)
         assert bands is not None  # levels were given
-        return bands[..., np.argsort(order)]  # back to the order asked
+        return bands
 
     @torch.inference_mode()
     def _forecast(
