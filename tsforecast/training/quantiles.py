@@ -72,6 +72,12 @@ def pinball_loss(levels: np.ndarray) -> LossFunction:
     Shape: pred (..., n_levels), target (..., 1) -> scalar; the mean (or sum) over every channel.
     For level q an error ``e = target - pred`` costs ``max(q * e, (q - 1) * e)``, minimised by the
     q-quantile of the target's distribution.
+
+    Examples
+    --------
+    >>> loss = pinball_loss(np.array([0.1, 0.9]))
+    >>> float(loss(torch.tensor([[0.0, 0.0]]), torch.tensor([[1.0]]), reduction="sum"))  # 0.1 + 0.9
+    1.0
     """
     q = torch.as_tensor(np.asarray(levels), dtype=torch.float32)
 
