@@ -50,6 +50,10 @@ class Case:
 _NEURAL = dict(lookback=4, horizon=2, hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
 
 CASES: dict[str, list[Case]] = {
+    "ConformalForecaster": [  # around NaiveForecaster("last"): a flat forecast
+        Case({"horizon": 12, "n_windows": 40}, flat=True, grid={"method": ["split", "adaptive"]}),
+        Case({"horizon": 12, "n_windows": 40, "method": "adaptive", "refit": True}, flat=True),
+    ],
     "NaiveForecaster": [
         Case({"strategy": "last"}, flat=True, grid={"strategy": ["last", "mean"]}),
         Case({"strategy": "seasonal", "seasonal_period": 4}, grid={"seasonal_period": [4, 24]}),
@@ -258,14 +262,14 @@ def test_period_and_integer_indexes(estimator, case, hourly_ot):
 
 
 @pytest.mark.parametrize("estimator, case", list(_first_cases()))
-def test_business_days_are_counted_by_position(estimator, case):
+def test_business_days_with_holidays_keep_the_business_day_grid(estimator, case):
     days = pd.bdate_range("2020-01-01", periods=160).delete([10, 50, 90])  # holidays
     y = pd.Series(np.linspace(100.0, 120.0, len(days)) + np.sin(np.arange(len(days))), index=days)
-    with pytest.warns(TimeIndexWarning, match="no regular frequency"):
+    with pytest.warns(TimeIndexWarning, match="'B' grid with 3 of its time stamps missing"):
         model = clone(estimator).fit(None, y)
-    assert model.index_kind_ == "position"
+    assert model.index_kind_ == "datetime" and model.n_missing_stamps_ == 3
     out = model.forecast(5)
-    assert list(out.index) == list(range(len(y), len(y) + 5))
+    assert list(out.index) == list(pd.bdate_range(days[-1], periods=6)[1:])  # the next weekdays
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         future = pd.DataFrame(index=pd.bdate_range(days[-1], periods=6)[1:])
@@ -351,3 +355,16 @@ def test_features_a_model_ignores_are_warned_about_once(estimator, case, hourly_
     assert len(ignored) == (0 if estimator.uses_exogenous else 1), [str(w.message) for w in ignored]
     if ignored:
         assert "does not use the values of X" in str(ignored[0].message)
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1e-3, 1e3, 1e9])
+@pytest.mark.parametrize("estimator, case", list(_first_cases()))
+def test_forecasts_are_scale_equivariant(estimator, case, scale, hourly_ot):
+    # c * y must give c * forecast(y): no absolute threshold, float32 cast or optimiser tolerance may
+    # depend on the units the user happens to measure in
+    y = hourly_ot.iloc[:200]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = clone(estimator).fit(None, y).forecast(12).to_numpy()
+        scaled = clone(estimator).fit(None, y * scale).forecast(12).to_numpy()
+    np.testing.assert_allclose(scaled / scale, reference, rtol=0, atol=1e-4 * y.std())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from tsforecast import metrics  # noqa: F401  (first: its interval part builds on it)
 from tsforecast.base import BaseForecaster
+from tsforecast.conformal import ConformalForecaster
 from tsforecast.models.arima import ARIMAForecaster
 from tsforecast.models.ets import ETSForecaster
 from tsforecast.models.naive import NaiveForecaster
@@ -16,6 +18,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BaseForecaster",
+    "ConformalForecaster",
     "NaiveForecaster",
     "ARIMAForecaster",
     "ETSForecaster",

@@ -4,31 +4,46 @@ Rows of ``X`` and ``y`` are consecutive, equally spaced time steps. ``fit``
 validates the data and records the time axis, then calls ``self._fit(y, X)``;
 ``predict`` turns X's rows into steps ahead and calls
 ``self._predict(steps, X)``. Subclasses implement only those two methods (and
-optionally ``_min_train_size`` and ``_update``).
+optionally ``_min_train_size``, ``_update`` and ``_predict_quantiles``, the one
+hook behind ``predict_quantiles``, ``predict_interval`` and
+``forecast(coverage=...)``).
 """
 
 from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import issparse
+from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tsforecast._time import (
+    IrregularIndexWarning,
     TimeAxis,
     TimeIndexWarning,
     check_time_index,
     fit_time_axis,
+    format_stamps,
     future_index,
+    skipped_steps,
     steps_from_index,
 )
 
-__all__ = ["BaseForecaster", "IgnoredFeaturesWarning", "TimeIndexWarning"]
+__all__ = [
+    "BaseForecaster",
+    "IgnoredFeaturesWarning",
+    "IrregularIndexWarning",
+    "TimeIndexWarning",
+    "check_levels",
+    "coverage_label",
+    "normal_quantiles",
+]
 
 
 class IgnoredFeaturesWarning(UserWarning):
@@ -42,6 +57,76 @@ def _pandas_index(obj) -> pd.Index | None:
 def _first_bad(values: np.ndarray, index: pd.Index | None) -> list:
     rows = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1))[:5]
     return list(index[rows]) if index is not None else rows.tolist()
+
+
+def _ndim(obj) -> int | None:
+    """Dimensions of array-like input without numpy's array functions (which some wrappers refuse)."""
+    if hasattr(obj, "ndim"):
+        return obj.ndim
+    try:
+        return np.asarray(obj).ndim
+    except (TypeError, ValueError):  # ragged nested lists: sklearn's validation words that
+        return None
+
+
+def _non_numeric_cell(obj) -> tuple[Any, Any, Any] | None:
+    """``(row label, column, value)`` of the first value that is not a number, or None."""
+    if isinstance(obj, (pd.Series, pd.DataFrame)):
+        frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
+    else:
+        values = np.asarray(obj, dtype=object)
+        frame = pd.DataFrame(values.reshape(len(values), -1))
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        # text that does not read as a number; other objects (dicts, dates) keep numpy's TypeError
+        text = values.map(lambda v: isinstance(v, (str, bytes))).to_numpy(dtype=bool)
+        bad = np.zeros(len(values), dtype=bool)
+        bad[text] = pd.to_numeric(values[text], errors="coerce").isna().to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            return frame.index[row], column, values.iloc[row]
+    return None
+
+
+def _check_numeric(obj, name: str) -> None:
+    """Raise a ValueError naming the argument, row and value when ``obj`` holds a non-number.
+
+    Without it numpy's "could not convert string to float: 'a'" would not say which argument.
+    """
+    if obj is None or issparse(obj):
+        return
+    if isinstance(obj, (pd.Series, pd.DataFrame)):
+        dtypes = list(obj.dtypes) if isinstance(obj, pd.DataFrame) else [obj.dtype]
+        if all(pd.api.types.is_numeric_dtype(d) for d in dtypes):
+            return
+    else:
+        if _ndim(obj) not in (1, 2) or np.asarray(obj).dtype.kind in "biufc":
+            return
+    cell = _non_numeric_cell(obj)
+    if cell is None:
+        return
+    row, column, value = cell
+    where = f"row {row}" + (f", column {column!r}" if _ndim(obj) == 2 else "")
+    fix = (
+        "encode such features as numbers first (e.g. sklearn's OneHotEncoder in a Pipeline), or "
+        "convert them with `pd.to_numeric`"
+        if name == "X"
+        else f"convert it first, e.g. `pd.to_numeric({name})`, and fill what cannot be read"
+    )
+    raise ValueError(f"{name} must be numeric, but it holds {value!r} at {where}: {fix}.")
+
+
+def _check_ndim(obj, name: str) -> None:
+    """Refuse a y of more than 2 dimensions, or an X of more than 2 (1-D X gets sklearn's advice)."""
+    if (_ndim(obj) or 0) > 2:
+        expected = (
+            "1-D (one series) or 2-D (n_samples, n_series: several series in columns)"
+            if name == "y"
+            else "2-D (n_samples, n_features): one row per time step"
+        )
+        raise ValueError(f"{name} must be {expected}, got an array of shape {np.shape(obj)}.")
 
 
 def _check_finite(obj, name: str) -> None:
@@ -65,6 +150,51 @@ def _check_finite(obj, name: str) -> None:
         f"the gaps first (e.g. `{name}.interpolate()` or `.ffill()`); rows are time steps, "
         "so they are never dropped silently."
     )
+
+
+def check_levels(values: Any, name: str) -> tuple[np.ndarray, bool]:
+    """Validate probabilities: ``quantiles`` or ``coverage`` values, each in (0, 1).
+
+    Returns the values as a strictly increasing float64 array and whether a
+    single number (not a sequence) was given. Anything else (a non-number,
+    a value outside (0, 1), a duplicate, an unsorted sequence, an empty one)
+    raises a ``ValueError`` that names ``name`` and the fix.
+    """
+    scalar = isinstance(values, numbers.Real) and not isinstance(values, bool)
+    if isinstance(values, (str, bytes, bool)) or values is None:
+        raise ValueError(f"{name} must be a number in (0, 1) or a sequence of them, got {values!r}.")
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged nesting
+        raise ValueError(
+            f"{name} must be a number in (0, 1) or a sequence of them, got {values!r}."
+        ) from None
+    if array.dtype.kind not in "iuf" or array.ndim > 1:
+        raise ValueError(f"{name} must be a number in (0, 1) or a flat sequence of numbers, got {values!r}.")
+    array = array.astype(np.float64).reshape(-1)
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: give at least one value in (0, 1).")
+    outside = array[~((array > 0) & (array < 1))]
+    if outside.size:
+        raise ValueError(
+            f"{name} must lie strictly between 0 and 1, got {outside.tolist()} "
+            f"(for a 90% interval pass 0.9, not 90)."
+        )
+    if len(np.unique(array)) < len(array):
+        raise ValueError(f"{name} has duplicated values {array.tolist()}: give each once.")
+    if (np.diff(array) < 0).any():
+        raise ValueError(f"{name} must be in increasing order, got {array.tolist()}: pass sorted({name}).")
+    return array, scalar
+
+
+def coverage_label(coverage: float) -> str:
+    """The percent label of a coverage in column names: 0.9 -> ``"90"``, 0.975 -> ``"97.5"``."""
+    return f"{round(100 * float(coverage), 6):g}"
+
+
+def normal_quantiles(center: np.ndarray, scale: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Quantiles of normal distributions: ``center + scale * Phi^-1(q)``, shape ``center.shape + (n_q,)``."""
+    return np.asarray(center)[..., None] + np.asarray(scale)[..., None] * norm.ppf(quantiles)
 
 
 class BaseForecaster(RegressorMixin, BaseEstimator):
@@ -98,8 +228,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     last_index_ : object
         Label of the last observed time step.
     index_step_ : object
-        Spacing of the index: a pandas offset, a period or integer step; for an
-        index without regular frequency, its largest spacing (or None).
+        Spacing of the index: a pandas offset (for a DatetimeIndex with missing
+        stamps, that of the grid most of its spacings follow: ``D``, ``B``, ...),
+        a period or integer step; for an index counted by position, its largest
+        spacing (or None).
+    n_missing_stamps_ : int
+        For a DatetimeIndex that lies on a grid with stamps missing (a daily series with
+        gaps, trading days with holidays): how many grid stamps the observed rows lack;
+        0 for a regular index. The rows are consecutive steps for the model either way.
     n_train_ : int
         Number of observed time steps (training rows plus rows given to ``update``).
     y_train_ : ndarray of shape (n_train_, n_targets_)
@@ -165,6 +301,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None.{hint}"
             )
+        for name, data in (("y", y), ("X", X)):
+            _check_ndim(data, name)
+            _check_numeric(data, name)
         if X is None:
             X = pd.DataFrame(index=y.index) if isinstance(y, (pd.Series, pd.DataFrame)) else None
         index = self._time_index(X, y)
@@ -181,9 +320,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 IgnoredFeaturesWarning,
                 stacklevel=2,
             )
-        axis, message = fit_time_axis(index, len(y_arr))
-        if message is not None:
-            warnings.warn(message, TimeIndexWarning, stacklevel=2)
+        axis, warning = fit_time_axis(index, len(y_arr))
+        if warning is not None:
+            warnings.warn(warning, stacklevel=2)
         self._set_time_axis(axis)
         if isinstance(y, pd.DataFrame):
             self.target_names_ = np.asarray(y.columns, dtype=object)
@@ -220,7 +359,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         steps, X_arr, _ = self._steps_and_features(X)
         return self._shape_output(self._predict_steps(steps, X_arr))
 
-    def forecast(self, h_or_X: int | pd.DataFrame | np.ndarray) -> pd.Series | pd.DataFrame:
+    def forecast(
+        self, h_or_X: int | pd.DataFrame | np.ndarray, coverage: float | Sequence[float] | None = None
+    ) -> pd.Series | pd.DataFrame:
         """Forecast as pandas, indexed by the future time stamps.
 
         Parameters
@@ -228,16 +369,34 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         h_or_X : int or DataFrame or array-like
             The number of steps ``h`` to forecast (models fitted without
             exogenous features), or X for the future steps as in ``predict``.
+        coverage : float or sequence of float, default=None
+            Also return prediction intervals of these nominal coverages, each
+            in (0, 1), several in increasing order (see :meth:`predict_interval`).
 
         Returns
         -------
         forecast : Series or DataFrame
-            A Series for a 1-D training y, else a DataFrame with the training
-            column names; the index holds the future time stamps. Data fitted on
-            an index without a regular frequency are labelled by position.
+            Without ``coverage``: a Series for a 1-D training y, else a
+            DataFrame with the training column names. With ``coverage``: a
+            DataFrame whose first column is the point forecast (named after the
+            series, ``"y_pred"`` when it has no name) followed by ``lower_<pct>``
+            and ``upper_<pct>`` per coverage (``lower_90``, ``upper_90``,
+            ``lower_97.5``...); for a 2-D y, every series' point column is
+            followed by ``<name>_lower_<pct>`` and ``<name>_upper_<pct>``. The
+            index holds the future time stamps. Data fitted on an index without
+            a regular frequency are labelled by position.
         """
         check_is_fitted(self)
-        if isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool):
+        coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
+        if _ndim(h_or_X) == 0 and not (isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool)):
+            whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and h_or_X >= 1
+            hint = f" Use forecast({int(h_or_X)})." if whole and not isinstance(h_or_X, bool) else ""
+            raise TypeError(
+                "forecast's h_or_X must be h, a positive int number of steps, or X with one row per "
+                f"future step (a DataFrame or 2-D array); got {h_or_X!r} of type "
+                f"{type(h_or_X).__name__}.{hint}"
+            )
+        if isinstance(h_or_X, numbers.Integral):
             h = int(h_or_X)
             if h < 1:
                 raise ValueError(f"h must be a positive number of steps, got {h}.")
@@ -253,6 +412,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             steps, X_arr, located = self._steps_and_features(h_or_X)
             labels = h_or_X.index if located else future_index(self._time_axis, steps)
         values = self._predict_steps(steps, X_arr)
+        if coverages is not None:
+            return self._forecast_frame(values, steps, X_arr, labels, coverages)
         if self._y_ndim == 1:
             return pd.Series(values[:, 0], index=labels, name=self.target_names_[0])
         return pd.DataFrame(values, index=labels, columns=list(self.target_names_))
@@ -292,10 +453,22 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         _check_finite(y, "y")
         index = self._time_index(X, y)
         steps, located = steps_from_index(self._time_axis, index, len(y), "X" if x_given else "y", "update")
-        if located and not np.array_equal(steps, np.arange(1, len(y) + 1)):
+        axis = self._time_axis
+        skipped = skipped_steps(steps) if located else np.empty(0, dtype=np.int64)
+        if len(skipped) and not axis.missing:
             raise ValueError(
                 f"update's rows must directly follow the last seen step {self.last_index_}: "
                 f"they are steps {steps[:3].tolist()}... ahead. Pass the missing rows too."
+            )
+        if len(skipped):  # a grid with stamps missing since fit (trading days: holidays)
+            warnings.warn(
+                IrregularIndexWarning(
+                    f"update's rows leave out {len(skipped)} {axis.step.freqstr!r} time stamp(s) after "
+                    f"the last seen step ({format_stamps(future_index(axis, skipped))}): as in fit, where "
+                    f"{axis.missing} were missing, the rows are taken as consecutive steps. If those "
+                    "stamps are missing data, fill them and pass them too."
+                ),
+                stacklevel=2,
             )
         X_arr = self._validate_X(X, reset=False)
         y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
@@ -303,7 +476,6 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError(f"update's y has {y2.shape[1]} columns, fit's had {self.n_targets_}.")
         if len(X_arr) != len(y2):
             raise ValueError(f"X and y have different lengths: {len(X_arr)} and {len(y2)} rows.")
-        axis = self._time_axis
         if located or (axis.kind == "position" and isinstance(index, pd.DatetimeIndex)):
             self.last_index_ = index[-1]
         elif axis.kind == "position":
@@ -311,24 +483,150 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 self.last_index_ = axis.last + len(y2)
         else:
             self.last_index_ = future_index(axis, np.array([len(y2)]))[0]
+        self.n_missing_stamps_ += len(skipped)
         self.y_train_ = np.vstack([self.y_train_, y2])
         self.n_train_ = len(self.y_train_)
         self._update(y2, X_arr)
         return self
 
+    # -- uncertainty: quantiles and intervals (DESIGN.md section 6) ------------------------------
+
+    def _predict_quantiles(self, steps: np.ndarray, X: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+        """Quantiles of the forecast: (len(steps), n_targets_, len(quantiles)), raw scale.
+
+        ``steps`` and ``X`` as in ``_predict``; ``quantiles`` is a strictly
+        increasing float array in (0, 1). Models with a predictive distribution
+        override this one hook; the base validates, sorts and shapes.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} has no predictive distribution: it cannot give quantiles or "
+            "intervals. Wrap it in tsforecast.ConformalForecaster(...) for calibrated intervals."
+        )
+
+    def predict_quantiles(self, X, quantiles: float | Sequence[float] = (0.1, 0.5, 0.9)) -> np.ndarray:
+        """Forecast quantiles of the future steps that X's rows stand for.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_steps, n_features)
+            The future steps, as in :meth:`predict`.
+        quantiles : float or sequence of float, default=(0.1, 0.5, 0.9)
+            Probability levels, each in (0, 1), in increasing order.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_steps, n_quantiles) or (n_steps, n_targets, n_quantiles)
+            ``y_quantiles[..., j]`` is the ``quantiles[j]`` quantile of each
+            forecast; sorted along the last axis, so quantiles never cross.
+            2-D for a 1-D training y, else 3-D.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tsforecast import NaiveForecaster
+        >>> model = NaiveForecaster().fit(None, np.array([1.0, 2.0, 1.0, 2.0, 1.0]))
+        >>> model.predict_quantiles(np.empty((2, 0)), quantiles=[0.5]).round(3)
+        array([[1.],
+               [1.]])
+        """
+        levels, _ = check_levels(quantiles, "quantiles")
+        steps, X_arr, _ = self._steps_and_features(X)
+        values = self._quantiles_steps(steps, X_arr, levels)
+        return values[:, 0] if self._y_ndim == 1 else values
+
+    def predict_interval(self, X, coverage: float | Sequence[float] = 0.9) -> tuple[np.ndarray, np.ndarray]:
+        """Forecast central prediction intervals of the future steps X stands for.
+
+        The interval of coverage ``c`` runs from the ``(1 - c) / 2`` quantile to
+        the ``(1 + c) / 2`` quantile (see :meth:`predict_quantiles`).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_steps, n_features)
+            The future steps, as in :meth:`predict`.
+        coverage : float or sequence of float, default=0.9
+            Nominal coverage, in (0, 1); several in increasing order.
+
+        Returns
+        -------
+        lower, upper : ndarray
+            For one coverage (a number), each shaped like ``predict``'s output:
+            (n_steps,) or (n_steps, n_targets). For a sequence of coverages, a
+            last axis is added, one entry per coverage in the order given:
+            (n_steps, n_coverages) or (n_steps, n_targets, n_coverages). Wider
+            coverages never give narrower intervals.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tsforecast import NaiveForecaster
+        >>> model = NaiveForecaster().fit(None, np.array([1.0, 2.0, 1.0, 2.0, 1.0]))
+        >>> lower, upper = model.predict_interval(np.empty((2, 0)), coverage=0.9)
+        >>> lower.shape, bool((lower < model.predict(np.empty((2, 0)))).all())
+        ((2,), True)
+        """
+        coverages, scalar = check_levels(coverage, "coverage")
+        steps, X_arr, _ = self._steps_and_features(X)
+        lower, upper = self._interval_steps(steps, X_arr, coverages)
+        if scalar:
+            lower, upper = lower[..., 0], upper[..., 0]
+        if self._y_ndim == 1:
+            lower, upper = lower[:, 0], upper[:, 0]
+        return lower, upper
+
+    def _quantiles_steps(self, steps: np.ndarray, X: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """The hook's quantiles, checked for shape and sorted: (len(steps), n_targets_, n_q)."""
+        expected = (len(steps), self.n_targets_, len(levels))
+        if len(steps) == 0:
+            return np.empty(expected)
+        out = np.asarray(self._predict_quantiles(steps, X, levels), dtype=np.float64)
+        if out.shape != expected:
+            raise RuntimeError(
+                f"{type(self).__name__}._predict_quantiles returned shape {out.shape}, expected "
+                f"{expected} (steps, targets, quantiles)."
+            )
+        return np.sort(out, axis=-1)  # rearranged, so quantiles never cross
+
+    def _interval_steps(
+        self, steps: np.ndarray, X: np.ndarray, coverages: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds, each (len(steps), n_targets_, n_coverages), from one hook call."""
+        n = len(coverages)
+        # all bounds from one sorted quantile set, so wider coverages nest the narrower ones
+        levels, where = np.unique(
+            np.concatenate([(1 - coverages) / 2, (1 + coverages) / 2]), return_inverse=True
+        )
+        values = self._quantiles_steps(steps, X, levels)
+        return values[..., where[:n]], values[..., where[n:]]
+
+    def _forecast_frame(self, values, steps, X_arr, labels, coverages: np.ndarray) -> pd.DataFrame:
+        """forecast(coverage=...)'s table: each series' point column, then its bounds."""
+        lower, upper = self._interval_steps(steps, X_arr, coverages)
+        columns: dict[Any, np.ndarray] = {}
+        for j, name in enumerate(self.target_names_):
+            if self._y_ndim == 1:
+                prefix, point = "", ("y_pred" if name is None else name)
+            else:
+                prefix, point = f"{name}_", name
+            columns[point] = values[:, j]
+            for i, c in enumerate(coverages):
+                columns[f"{prefix}lower_{coverage_label(c)}"] = lower[:, j, i]
+                columns[f"{prefix}upper_{coverage_label(c)}"] = upper[:, j, i]
+        return pd.DataFrame(columns, index=labels)
+
     # -- shared machinery ---------------------------------------------------------
 
     @property
     def _time_axis(self) -> TimeAxis:
-        default = (
-            self.index_kind_ == "integer" and self.index_step_ == 1 and self.last_index_ == self.n_train_ - 1
+        return TimeAxis(
+            self.index_kind_, self.last_index_, self.index_step_, self.n_train_, self.n_missing_stamps_
         )
-        return TimeAxis(self.index_kind_, self.last_index_, self.index_step_, self.n_train_, default)
 
     def _set_time_axis(self, axis: TimeAxis) -> None:
         self.index_kind_ = axis.kind
         self.last_index_ = axis.last
         self.index_step_ = axis.step
+        self.n_missing_stamps_ = axis.missing
 
     def _check_length(self, n: int) -> None:
         minimum = self._min_train_size()
@@ -386,6 +684,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         return X_arr, y_arr
 
     def _validate_X(self, X, *, reset: bool) -> np.ndarray:
+        _check_ndim(X, "X")
+        _check_numeric(X, "X")
         if self._zero_column_frame(X):
             if self.n_features_in_ != 0:
                 raise ValueError(
@@ -406,12 +706,23 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 )
         return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
 
-    def _steps_and_features(self, X):
+    def _steps_and_features(self, X, method: str = "predict"):
         check_is_fitted(self)
         if X is None:
             raise ValueError(
-                f"{type(self).__name__}.predict needs X with one row per step to forecast; "
+                f"{type(self).__name__}.{method} needs X with one row per step to forecast; "
                 "use forecast(h) to forecast h steps of a model fitted without features."
+            )
+        if _ndim(X) == 0:
+            number = isinstance(X, numbers.Integral) and not isinstance(X, bool)
+            raise TypeError(
+                f"{type(self).__name__}.{method} takes X, one row per future step (a DataFrame or 2-D "
+                f"array), not {X!r}"
+                + (
+                    f": to forecast the next {X} steps use forecast({X})."
+                    if number
+                    else ". To forecast h steps use forecast(h)."
+                )
             )
         X_arr = self._validate_X(X, reset=False)
         axis = self._time_axis
@@ -426,6 +737,20 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 stacklevel=3,
             )
         return steps, X_arr, located
+
+    def _predict_at(self, X, steps: np.ndarray) -> np.ndarray:
+        """``predict(X)`` for rows whose steps ahead the caller knows exactly.
+
+        ``backtest`` knows each test row's position after the cutoff, which a date index
+        with missing stamps (trading days) cannot tell: it passes the steps, and X's index
+        is not read.
+        """
+        check_is_fitted(self)
+        X_arr = self._validate_X(X, reset=False)
+        steps = np.asarray(steps, dtype=np.int64)
+        if len(steps) != len(X_arr) or (len(steps) and (steps[0] < 1 or (np.diff(steps) <= 0).any())):
+            raise ValueError(f"steps must be increasing, from 1 on, one per row of X; got {steps[:5]}.")
+        return self._shape_output(self._predict_steps(steps, X_arr))
 
     def _predict_steps(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
         if len(steps) == 0:

@@ -38,10 +38,18 @@ from sklearn.metrics import (
 from sklearn.utils import check_array
 
 __all__ = [
+    "CRPS_QUANTILES",
+    "INTERVAL_SCORERS",
     "SCORERS",
+    "crps_from_quantiles",
+    "empirical_coverage",
     "get_scorer",
     "get_scorer_names",
+    "interval_score",
+    "make_crps_scorer",
+    "make_interval_scorer",
     "make_mase_scorer",
+    "mean_interval_width",
     "mean_absolute_error",
     "mean_absolute_percentage_error",
     "mean_absolute_scaled_error",
@@ -482,8 +490,8 @@ def get_scorer(
     """
     if not isinstance(scoring, str):
         return scoring
-    if scoring in SCORERS:
-        return copy.deepcopy(SCORERS[scoring])
+    if scoring in SCORERS or scoring in INTERVAL_SCORERS:
+        return copy.deepcopy(SCORERS.get(scoring) or INTERVAL_SCORERS[scoring])
     try:
         return _sklearn_get_scorer(scoring)
     except ValueError:
@@ -507,4 +515,26 @@ def get_scorer_names() -> list[str]:
     >>> "smape" in get_scorer_names() and "r2" in get_scorer_names()
     True
     """
-    return sorted(set(SCORERS) | set(_sklearn_get_scorer_names()))
+    return sorted(set(SCORERS) | set(INTERVAL_SCORERS) | set(_sklearn_get_scorer_names()))
+
+
+# -- prediction intervals and quantile forecasts: in their own module, re-exported here ---------
+# (imported last: it builds on the validation helpers above)
+from tsforecast._interval_metrics import (  # noqa: E402
+    CRPS_QUANTILES,
+    crps_from_quantiles,
+    empirical_coverage,
+    interval_score,
+    make_crps_scorer,
+    make_interval_scorer,
+    mean_interval_width,
+)
+
+#: Scorers of prediction intervals and quantiles by name, found by :func:`get_scorer`: negated losses
+#: and ``empirical_coverage`` (a measured fraction, reported rather than optimised). Intervals at 0.9.
+INTERVAL_SCORERS: dict[str, Callable[..., float]] = {
+    "neg_interval_score": make_interval_scorer("interval_score"),
+    "neg_mean_interval_width": make_interval_scorer("mean_interval_width"),
+    "empirical_coverage": make_interval_scorer("empirical_coverage"),
+    "neg_crps": make_crps_scorer(),
+}

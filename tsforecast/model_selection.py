@@ -28,6 +28,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
 from tsforecast import metrics as _metrics
+from tsforecast.base import BaseForecaster
 
 __all__ = [
     "BacktestResult",
@@ -436,6 +437,21 @@ def _update(model: Any, X_new: Any, y_new: Any) -> None:
         _update(model.steps[-1][1], model[:-1].transform(X_new), y_new)
 
 
+def _predict(model: Any, X: Any, steps: np.ndarray) -> Any:
+    """The forecasts of the test rows that are ``steps`` rows after the cutoff.
+
+    A forecaster (also as a Pipeline's last step) is told the steps: the rows are known here,
+    while its time index may not tell them (trading days: a holiday and a gap both show as a
+    missing weekday). Any other regressor predicts from X.
+    """
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not isinstance(final, BaseForecaster):
+        return model.predict(X)
+    if final is not model:
+        X = model[:-1].transform(X)
+    return final._predict_at(X, steps)
+
+
 def _run_segment(estimator: Any, X: Any, y: Any, folds: list[_Fold]) -> list[tuple]:
     """Fit on the first fold, then forecast every fold of the segment.
 
@@ -455,7 +471,10 @@ def _run_segment(estimator: Any, X: Any, y: Any, folds: list[_Fold]) -> list[tup
             _update(model, _rows(X, observed, fold.train_stop), _rows(y, observed, fold.train_stop))
             fit_seconds, observed = time.perf_counter() - t0, fold.train_stop
         t0 = time.perf_counter()
-        y_pred = np.asarray(model.predict(_rows(X, fold.test_start, fold.test_stop)), dtype=np.float64)
+        steps = np.arange(fold.test_start, fold.test_stop) - observed + 1  # rows after the cutoff
+        y_pred = np.asarray(
+            _predict(model, _rows(X, fold.test_start, fold.test_stop), steps), dtype=np.float64
+        )
         y_pred = y_pred.reshape(fold.test_stop - fold.test_start, -1)
         out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0))
         fit_seconds = 0.0

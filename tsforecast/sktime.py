@@ -548,7 +548,7 @@ class SktimeForecaster(BaseForecaster):
         return np.asarray(y_pred, dtype=np.float64).reshape(len(steps), -1)
 
     def _update(self, y: np.ndarray, X: np.ndarray) -> None:
-        if self.uses_X_:
+        if self.X_train_ is not None:
             self.X_train_ = np.vstack([self.X_train_, X])
         if self.forecaster_ is None:
             return  # deferred: predict fits on the full, updated history

@@ -25,6 +25,7 @@ from torch import nn
 
 from tsforecast.base import BaseForecaster
 from tsforecast.nn.normalization import instance_denormalize, instance_normalize
+from tsforecast.training.distributed import local_cuda_device, process_group
 from tsforecast.training.loop import LOSSES, LR_SCHEDULES, inference_batch_size, train_module
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
@@ -142,7 +143,8 @@ def resolve_device(device: str | torch.device, fallback: bool = False) -> torch.
     """
     if isinstance(device, str) and device == "auto":
         if torch.cuda.is_available():
-            return torch.device("cuda")
+            # under a process group (torchrun), each process trains on its own GPU
+            return local_cuda_device() if process_group()[1] > 1 else torch.device("cuda")
         if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")

@@ -1,8 +1,10 @@
 """The training engine shared by every neural forecaster.
 
-``windows``: the on-device window sampler; ``loop``: the training loop.
+``windows``: the on-device window sampler; ``loop``: the training loop;
+``distributed``: data-parallel training under a ``torch.distributed`` process group.
 """
 
+from tsforecast.training.distributed import fit_distributed
 from tsforecast.training.loop import LOSSES, LR_SCHEDULES, NonFiniteLossError, TrainingWarning, train_module
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
@@ -13,6 +15,7 @@ __all__ = [
     "TrainingWarning",
     "WindowSampler",
     "Windows",
+    "fit_distributed",
     "train_module",
     "validation_steps",
 ]

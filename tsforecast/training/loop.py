@@ -6,6 +6,9 @@ It knows nothing about models: it receives a module, a data source with
 settings. Shuffled epochs, AdamW, gradient clipping, an optional learning-rate
 schedule, early stopping on a time-ordered validation tail (restoring the best
 weights), bf16 autocast on CUDA, optional ``torch.compile`` and a tqdm bar.
+Under an initialised ``torch.distributed`` process group it trains data-parallel
+(:mod:`tsforecast.training.distributed`): every rank takes its share of each
+global batch and DDP all-reduces the gradients.
 
 A module whose training behaviour changes as training goes on (the decaying
 teacher forcing of :class:`~tsforecast.nn.seq2seq.Seq2SeqNetwork`) may define
@@ -24,6 +27,8 @@ from typing import Any, Protocol
 import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
+
+from tsforecast.training.distributed import all_reduce_sum, data_parallel, process_group, shard
 
 __all__ = ["LOSSES", "LR_SCHEDULES", "NonFiniteLossError", "TrainingWarning", "WindowData", "train_module"]
 
@@ -191,7 +196,9 @@ early_stopping, patience, mixed_precision, compile, verbose
     loss_fn = LOSSES[loss]
     optimizer = torch.optim.AdamW(module.parameters(), lr=learning_rate, weight_decay=weight_decay)
     scheduler = _scheduler(lr_schedule, optimizer, max_epochs, patience)
-    step_module = torch.compile(module) if compile else module
+    rank, world = process_group()
+    parallel = data_parallel(module, device)  # itself without a process group
+    step_module = torch.compile(parallel) if compile else parallel
     validate = data.n_val > 0
     params = [p for p in module.parameters() if p.requires_grad]
     history: list[dict[str, Any]] = []
@@ -213,7 +220,9 @@ early_stopping, patience, mixed_precision, compile, verbose
         # normalization="last" that is the repeat-last forecast): epoch 0 is a candidate too
         best_loss, best_state = validation_loss(), _snapshot(module)
     set_progress = getattr(module, "set_training_progress", None)
-    bar = tqdm(range(1, max_epochs + 1), disable=not verbose, desc=type(module).__name__, unit="epoch")
+    bar = tqdm(
+        range(1, max_epochs + 1), disable=not verbose or rank > 0, desc=type(module).__name__, unit="epoch"
+    )
     module.train()
     for epoch in bar:
         started = time.perf_counter()
@@ -225,19 +234,25 @@ early_stopping, patience, mixed_precision, compile, verbose
             order = order[: steps_per_epoch * batch_size]
         order = order.to(device)
         total = torch.zeros((), device=device)
+        seen = 0
         for begin in range(0, len(order), batch_size):
             index = order[begin : begin + batch_size]
-            inputs, target, *weight = data.batch(index, "train")
+            if len(index) < world:  # a last batch too small for every rank to take a window
+                continue
+            local = shard(index)
+            inputs, target, *weight = data.batch(local, "train")
             with _autocast(device, mixed_precision):
                 pred = step_module(*inputs)
-            batch_loss = _loss(loss_fn, pred.float(), target, weight)
+            # weighted by this rank's share, so that DDP's gradient average is the whole batch's gradient
+            batch_loss = _loss(loss_fn, pred.float(), target, weight) * (len(local) * world / len(index))
             optimizer.zero_grad(set_to_none=True)
             batch_loss.backward()
             if gradient_clip:
                 nn.utils.clip_grad_norm_(params, gradient_clip)
             optimizer.step()
-            total += batch_loss.detach() * len(index)
-        train_loss = total.item() / len(order)
+            total += batch_loss.detach() * (len(index) / world)
+            seen += len(index)
+        train_loss = all_reduce_sum(total).item() / max(1, seen)
         if not math.isfinite(train_loss):
             raise _non_finite(epoch, "training", train_loss, learning_rate)
         val_loss = math.nan
