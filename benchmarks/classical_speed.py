@@ -26,6 +26,7 @@ Usage::
     python benchmarks/classical_speed.py                 # shipped tsforecast.datasets
     python benchmarks/classical_speed.py --data-dir ../shared/data --models ets-fixed theta
     python benchmarks/classical_speed.py --models ets-auto sf-autoets   # side by side
+    python benchmarks/classical_speed.py --models none --panel 1000     # 1000 series, n_jobs
 """
 
 from __future__ import annotations
@@ -131,17 +132,49 @@ def run(series: pd.Series, names: list[str], n_origins: int, window: int, horizo
     return rows
 
 
+def panel(series: pd.Series, n_series: int, length: int, n_jobs: int) -> None:
+    """Fit one model per column of a wide panel, serially and with ``n_jobs`` (joblib)."""
+    values = series.to_numpy()
+    stride = max(1, (len(values) - length) // n_series)
+    y = np.column_stack([values[i * stride : i * stride + length] for i in range(n_series)])
+    print(f"\nPanel: {n_series} ETTh1 OT windows of {length} hours as the columns of one y\n")
+    print(f"| model | serial s | n_jobs={n_jobs} s | speed-up | forecasts equal |")
+    print("|---|---:|---:|---:|---|")
+    for name, make in (
+        ("ETS(A,N,N)", lambda jobs: ETSForecaster(error="add", trend=None, seasonal=None, n_jobs=jobs)),
+        ("Theta m=24", lambda jobs: ThetaForecaster(seasonal_period=M, n_jobs=jobs)),
+    ):
+        seconds, forecasts = [], []
+        for jobs in (None, n_jobs):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = time.perf_counter()
+                forecasts.append(make(jobs).fit(None, y).predict(np.empty((24, 0))))
+                seconds.append(time.perf_counter() - start)
+        equal = np.array_equal(forecasts[0], forecasts[1])
+        print(f"| {name} | {seconds[0]:.1f} | {seconds[1]:.1f} | {seconds[0] / seconds[1]:.2f} | {equal} |")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default=None, help="folder with ETTh1.csv (default: shipped data)")
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=[*MODELS, "none"])
     parser.add_argument("--origins", type=int, default=20)
     parser.add_argument("--window", type=int, default=720)
     parser.add_argument("--horizon", type=int, default=24)
     parser.add_argument("--step", type=int, default=168, help="hours between origins")
+    parser.add_argument(
+        "--panel", type=int, default=0, help="also fit this many series, serially and in parallel"
+    )
+    parser.add_argument("--panel-length", type=int, default=168)
+    parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args(argv)
     names = args.models if "naive-last" in args.models else ["naive-last", *args.models]
     series = load_series(args.data_dir)
+    if args.panel:
+        panel(series, args.panel, args.panel_length, args.n_jobs)
+        if args.models == ["none"]:
+            return
     with threadpool_limits(limits=1, user_api="blas"):
         rows = run(series, names, args.origins, args.window, args.horizon, args.step)
     base = {r[0]: r[1] for r in rows}["naive-last"]

@@ -24,13 +24,13 @@ __all__ = ["ETSForecaster"]
 _LETTER = {None: "N", "add": "A", "mul": "M"}
 
 
-def _build(col, spec, m, initial: dict | None = None):
-    """An ETSModel of statsmodels; ``initial`` holds known initial states (else they are estimated)."""
+def _build(col, spec, m, initial: dict | None = None, initialization: str = "estimated"):
+    """An ETSModel of statsmodels; ``initial`` holds known initial states (else ``initialization``)."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     error, trend, damped, seasonal = spec
     init = (
-        {"initialization_method": "estimated"}
+        {"initialization_method": initialization}
         if initial is None
         else {"initialization_method": "known", **initial}
     )
@@ -207,32 +207,26 @@ class ETSForecaster(ClassicalForecaster):
         auto = len(specs) > 1
         # one scale for every candidate keeps their AICc comparable (the log-Jacobian is shared)
         scaled, centred = standardise(col, centre=False), standardise(col, centre=True)
-        # candidates are estimated without building results (statsmodels computes a numerical
-        # Hessian for every results object: a quarter of a fit); only the chosen one is smoothed
-        fitted, errors = [], []
-        for rank, spec in enumerate(specs):
-            z, offset, scale = scaled if "mul" in (spec[0], spec[3]) else centred
+        errors: list = []
+        if auto:
+            ranked = self._rank(specs, scaled, centred, m, len(col), "heuristic", errors)
+            if ranked is None:  # a series too short for heuristic initial states
+                ranked = self._rank(specs, scaled, centred, m, len(col), "estimated", errors)
+        else:
+            offset, scale = (scaled if "mul" in (specs[0][0], specs[0][3]) else centred)[1:]
+            ranked = [(0.0, 0, specs[0], offset, scale)]
+        for _, _, spec, offset, scale in ranked:
+            z = scaled[0] if "mul" in (spec[0], spec[3]) else centred[0]
             flags: list = []
             try:
                 with _quiet(flags):
-                    model = _build(z, spec, m)
-                    params = model.fit(disp=False, return_params=True)
-                    loglike = model.loglike(params)
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-                errors.append(str(exc))
-                continue
-            ic = _aicc(loglike, len(params) + 1, len(col)) if auto else 0.0
-            fitted.append((ic, rank, spec, model, params, offset, scale, bool(flags)))
-        for _, _, spec, model, params, offset, scale, flagged in sorted(fitted, key=lambda f: f[:2]):
-            try:
-                with _quiet([]):
-                    res = model.smooth(params)
+                    res = _build(z, spec, m).fit(disp=False)
                     finite = np.isfinite(res.forecast(1)).all()
             except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
                 errors.append(str(exc))
                 continue
             if finite:
-                return SeriesFit(res, _spec_name(spec), offset, scale, not_converged=flagged)
+                return SeriesFit(res, _spec_name(spec), offset, scale, not_converged=bool(flags))
             errors.append(f"{_spec_name(spec)} gave non-finite forecasts")
         raise _nothing_fitted(self, column, errors)
 
@@ -248,6 +242,33 @@ class ETSForecaster(ClassicalForecaster):
             return np.quantile(np.asarray(pred.simulation_results), quantiles, axis=1).T
         mean, variance = np.asarray(pred.predicted_mean), np.asarray(pred.forecast_variance)
         return mean[:, None] + np.sqrt(variance)[:, None] * norm.ppf(quantiles)
+
+    @staticmethod
+    def _rank(specs, scaled, centred, m, n, initialization, errors):
+        """Candidates by AICc, best first: ``(aicc, order, spec, offset, scale)``.
+
+        The automatic choice ranks candidates fitted with heuristic initial states (Hyndman et
+        al.'s, from the first cycles: only the smoothing parameters are optimised, about 6x
+        faster on 720 hourly points with a daily season), then estimates the winner's initial
+        states too; on ETTh1 (benchmarks/classical_speed.py) its MASE moved from 0.951 to 0.957,
+        against AutoETS's 0.992. None when a candidate cannot be initialised heuristically, so
+        that every candidate is ranked the same way.
+        """
+        ranked = []
+        for order, spec in enumerate(specs):
+            z, offset, scale = scaled if "mul" in (spec[0], spec[3]) else centred
+            try:
+                with _quiet([]):
+                    model = _build(z, spec, m, initialization=initialization)
+                    params = model.fit(disp=False, return_params=True)
+                    loglike = model.loglike(params)
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+                if initialization == "heuristic":
+                    return None
+                errors.append(str(exc))
+                continue
+            ranked.append((_aicc(loglike, len(params) + 1, n), order, spec, offset, scale))
+        return sorted(ranked, key=lambda candidate: candidate[:2])
 
     def _update_one(self, res, z_new, exog_new, column):
         """Filter the new rows from the last states with the fitted parameters: O(season + new rows).

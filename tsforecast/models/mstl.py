@@ -51,8 +51,8 @@ class MSTLForecaster(ClassicalForecaster):
     ----------
     seasonal_period : int or list of float, default=7
         Season lengths, e.g. ``[24, 168]``. Non-integer lengths (365.25) are
-        rounded for the decomposition; seasons without two full cycles in the
-        series are left out with a warning.
+        rounded for the decomposition; seasons without more than two full cycles
+        in the series are left out with a warning.
     trend_model : {"ets", "arima"}, default="ets"
         Automatic model of the deseasonalised series.
     robust : bool, default=False
@@ -108,9 +108,12 @@ class MSTLForecaster(ClassicalForecaster):
         return False
 
     def _decomposed_periods(self, n: int) -> list[int]:
-        """Rounded season lengths with two full cycles in ``n`` steps, shortest first."""
+        """Rounded season lengths with more than two full cycles in ``n`` steps, shortest first.
+
+        (statsmodels' MSTL itself drops a period of ``n / 2`` or more.)
+        """
         rounded = sorted({int(round(p)) for p in self._periods() if p > 1})
-        return [m for m in rounded if 2 * m <= n]
+        return [m for m in rounded if 2 * m < n]
 
     def _inner(self):
         from tsforecast.models.arima import ARIMAForecaster
@@ -125,7 +128,7 @@ class MSTLForecaster(ClassicalForecaster):
         dropped = sorted({int(round(p)) for p in self._periods() if p > 1} - set(kept))
         if dropped:
             warnings.warn(
-                f"MSTLForecaster: the season(s) {dropped} have fewer than two full cycles in the "
+                f"MSTLForecaster: the season(s) {dropped} have at most two full cycles in the "
                 f"{len(y)} time steps, so they are left out (seasons fitted: {kept or 'none'}). "
                 "Give a longer series to estimate them.",
                 UserWarning,
