@@ -144,7 +144,11 @@ class MSTLForecaster(ClassicalForecaster):
         remainder = col
         if periods:
             with _quiet([]):
-                decomposition = MSTL(col, periods=periods, stl_kwargs={"robust": bool(self.robust)}).fit()
+                # seasonal_deg=0 (locally constant seasonal smoothing) is R's stl default, which
+                # R's mstl and statsforecast use; statsmodels' default of 1 made the last cycles
+                # noisier (ETTh1 MASE 1.50 against 1.21 for statsforecast's MSTL)
+                stl = {"robust": bool(self.robust), "seasonal_deg": 0}
+                decomposition = MSTL(col, periods=periods, stl_kwargs=stl).fit()
             seasonal = np.asarray(decomposition.seasonal, dtype=np.float64).reshape(len(col), -1)
             remainder = col - seasonal.sum(axis=1)
             cycles = [seasonal[-m:, k].copy() for k, m in enumerate(periods)]
