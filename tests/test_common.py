@@ -71,6 +71,9 @@ CASES: dict[str, list[Case]] = {
     "ThetaForecaster": [
         Case({}, grid={"deseasonalize": [True, False]}),
     ],
+    "MSTLForecaster": [  # seasons of 2 and 3 steps fit sklearn's short check data; ETS remainder
+        Case({"seasonal_period": [2, 3]}, grid={"trend_model": ["ets", "arima"]}),
+    ],
     **{
         name: [Case({**_NEURAL, **extra}, grid={"hidden_size": [4, 8]})]
         for name, extra in {

@@ -574,7 +574,9 @@ class NeuralForecaster(BaseForecaster):
         """Resolve ``quantiles_``; refuse settings a quantile head cannot honour."""
         # the median is the point forecast, so a quantile head always trains it
         self.quantiles_ = (
-            None if self.quantiles is None else np.union1d(check_levels(self.quantiles, "quantiles")[0], [0.5])
+            None
+            if self.quantiles is None
+            else np.union1d(check_levels(self.quantiles, "quantiles")[0], [0.5])
         )
         if self.quantiles_ is None:
             return
