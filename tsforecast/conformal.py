@@ -142,7 +142,8 @@ class ConformalForecaster(BaseForecaster):
     the future: consecutive hourly origins cover only a few days. With
     ``refit=False`` the errors are those of a model fitted at the first
     calibration origin, on less data than ``estimator_``: for a model that
-    improves with data the band errs on the wide side. The adaptive mode targets the long-run fraction of hits instead
+    improves with data the band errs on the wide side. The adaptive mode
+    targets the long-run fraction of hits instead
     (Gibbs & Candes 2021, Proposition 4.1), for the levels of ``LEVEL_GRID``
     exactly; other levels interpolate their shifts. Each update scores the
     new rows against the forecasts issued at earlier origins; for a wrapped

@@ -104,8 +104,8 @@ def _build_to_sktime_class() -> type:
             "authors": "tsforecast developers",
             "maintainers": "tsforecast developers",
             "python_dependencies": None,
-            "y_inner_mtype": ["pd.Series", "pd.DataFrame"],
-            "X_inner_mtype": "pd.DataFrame",
+            "y_inner_mtype": ["pd.Series", "pd.DataFrame", "pd-multiindex"],
+            "X_inner_mtype": ["pd.DataFrame", "pd-multiindex"],
             "capability:multivariate": True,
             "capability:exogenous": True,
             "capability:insample": False,
@@ -152,6 +152,8 @@ def _build_to_sktime_class() -> type:
 
         def _predict(self, fh, X):
             index = fh.to_absolute_index(self.cutoff)
+            if self._series_ids_ is not None:  # a panel: every series at the cutoff + fh
+                index = pd.MultiIndex.from_product([self._series_ids_, index], names=self._index_names_)
             values = np.asarray(self.estimator_.predict(self._future_X(index, X)), dtype=np.float64)
             columns = self._y_columns_
             if columns is None:
@@ -185,6 +187,9 @@ def _build_to_sktime_class() -> type:
                 raise NotImplementedError(
                     f"{type(self.estimator_).__name__} has no update method; refit instead."
                 )
+            if isinstance(y.index, pd.MultiIndex):  # a panel: the estimator refuses rows seen before
+                self.estimator_.update(pd.DataFrame(index=y.index) if X is None else X.loc[y.index], y)
+                return self
             # sktime may pass rows seen before (update_predict's expanding windows)
             new = y.index > self._last_seen_
             if not new.any():
@@ -196,6 +201,9 @@ def _build_to_sktime_class() -> type:
             return self
 
         def _set_y_meta(self, y):
+            panel = isinstance(y.index, pd.MultiIndex)
+            self._series_ids_ = y.index.get_level_values(0).unique() if panel else None
+            self._index_names_ = list(y.index.names)
             if isinstance(y, pd.DataFrame):
                 self._y_columns_ = y.columns
                 self._y_name_ = None
@@ -264,7 +272,9 @@ def _sktime_tags_of(estimator) -> dict[str, Any]:
     multivariate = bool(tags.target_tags.multi_output)
     return {
         "capability:multivariate": multivariate,
-        "y_inner_mtype": ["pd.Series", "pd.DataFrame"] if multivariate else "pd.Series",
+        # pd-multiindex: sktime's panels reach the estimator whole, as tsforecast panels (one global
+        # neural model, or the estimator's own per-series fits) instead of sktime's per-instance loop
+        "y_inner_mtype": ["pd.Series", "pd.DataFrame", "pd-multiindex"] if multivariate else "pd.Series",
         "capability:exogenous": bool(estimator.uses_exogenous),
         "capability:missing_values": bool(tags.input_tags.allow_nan),
         "capability:update": hasattr(estimator, "update"),

@@ -46,7 +46,8 @@ def _recurrent_init(
     early_stopping: bool = True,
     validation_fraction: float = 0.2,
     patience: int = 10,
-    normalization: str | None = "instance",
+    normalization: str | None = "auto",
+    shrinkage: float | None = None,
     loss: str = "mse",
     device: str | torch.device = "auto",
     compile: bool = False,
@@ -54,6 +55,7 @@ def _recurrent_init(
     random_state: int | np.random.RandomState | None = None,
     verbose: bool = False,
     steps_per_epoch: int | None = None,
+    quantiles: list[float] | None = None,
     bidirectional: bool = False,
 ):
     NeuralForecaster.__init__(self, **shared_parameters(locals()))

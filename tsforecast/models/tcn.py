@@ -72,7 +72,8 @@ class TCNForecaster(NeuralForecaster):
         early_stopping: bool = True,
         validation_fraction: float = 0.2,
         patience: int = 10,
-        normalization: str | None = "instance",
+        normalization: str | None = "auto",
+        shrinkage: float | None = None,
         loss: str = "mse",
         device: str | torch.device = "auto",
         compile: bool = False,
@@ -80,6 +81,7 @@ class TCNForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         kernel_size: int = 3,
     ):
         NeuralForecaster.__init__(self, **shared_parameters(locals()))
