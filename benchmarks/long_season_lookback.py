@@ -86,7 +86,8 @@ def main() -> None:
             rows.append((name, label, np.mean(mses), np.mean(maes), np.mean(seconds)))
             print(f"# {rows[-1]}", flush=True)
 
-    print(f"\n# Seattle temp_max, fit on {N_TRAIN} days, {len(origins)} origins x {HORIZON} days, seeds {args.seeds}")
+    print(f"\n# Seattle temp_max, fit on {N_TRAIN} days, {len(origins)} origins x {HORIZON} days")
+    print(f"# seeds {args.seeds}, {args.threads} thread(s)")
     print("| model | lookback | MSE | MAE | fit + predict s |")
     print("|---|---|---|---|---|")
     for model, lookback, mse, mae, secs in rows:

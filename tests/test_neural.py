@@ -481,6 +481,106 @@ def test_stacked_cell_steps_as_the_stacked_layer(cell):
     torch.testing.assert_close(dropped[0], kept[0])
 
 
+# -- quantiles (issue 16): a quantile head or residual bands, for every family -------------------
+
+LEVELS = np.array([0.1, 0.5, 0.9])
+
+
+def _quantiles(model, h, levels=LEVELS):
+    return model._predict_quantiles(np.arange(1, h + 1), _no_x(h), np.asarray(levels))
+
+
+@pytest.mark.parametrize("head", [None, [0.1, 0.9]], ids=["residual", "head"])
+def test_quantiles_shapes_order_and_median(cls, head):
+    y = np.column_stack([Y, 10.0 * Y + 3.0])
+    model = cls(**CHEAP, quantiles=head).fit(None, y)
+    point = model.predict(_no_x(10))
+    bands = _quantiles(model, 10)  # 10 steps: three rollout blocks of horizon 4
+    assert bands.shape == (10, 2, 3) and np.isfinite(bands).all()
+    assert (np.diff(bands, axis=-1) >= 0).all()  # never crossing
+    assert ((bands[..., 0] <= point) & (point <= bands[..., 2])).all()
+    # the second series is the first, rescaled: so are its quantiles (window units, then decoded)
+    np.testing.assert_allclose(bands[:, 1], 10.0 * bands[:, 0] + 3.0, rtol=1e-4)
+    if head is None:
+        assert model.quantiles_ is None and model.residual_quantiles_.shape == (4, 203)
+    else:  # the median is trained (added to [0.1, 0.9]) and is the point forecast
+        np.testing.assert_array_equal(model.quantiles_, LEVELS)
+        # (one of the sorted values: an undertrained head may cross, and sorting uncrosses it)
+        assert np.isclose(bands, point[..., None], rtol=1e-6, atol=1e-7).any(axis=-1).all()
+        assert model.residual_quantiles_ is None
+        # between trained levels: linear interpolation (0.3 is half-way from 0.1 to 0.5), in float32
+        middle = _quantiles(model, 4, [0.1, 0.3, 0.5])
+        np.testing.assert_allclose(middle[..., 1], middle[..., [0, 2]].mean(axis=-1), rtol=0, atol=1e-5)
+    # predict_origins: (n_origins, n_steps, k, n_q) in one pass, in the order asked, equal to the hook
+    origins = model.predict_origins([len(y)], 10, y=y, quantiles=[0.9, 0.5, 0.1])
+    assert origins.shape == (1, 10, 2, 3)
+    np.testing.assert_allclose(origins[0], bands[..., ::-1], rtol=1e-6, atol=1e-7)
+
+
+def test_quantiles_are_deterministic_and_survive_pickling():
+    import pickle
+
+    for head in (None, [0.2, 0.8]):
+        a = LSTMForecaster(**CHEAP, quantiles=head).fit(None, Y)
+        b = LSTMForecaster(**CHEAP, quantiles=head).fit(None, Y)
+        np.testing.assert_array_equal(_quantiles(a, 6, [0.2, 0.5, 0.8]), _quantiles(b, 6, [0.2, 0.5, 0.8]))
+        loaded = pickle.loads(pickle.dumps(a))
+        np.testing.assert_array_equal(_quantiles(loaded, 6, [0.25, 0.5]), _quantiles(a, 6, [0.25, 0.5]))
+
+
+def test_bands_widen_beyond_the_horizon_as_independent_block_errors():
+    from tsforecast.training.quantiles import widen
+
+    deviation = torch.tensor([[[-1.0, 0.5], [-2.0, 1.0], [-3.0, 2.0]]])  # (1, H=3, 2 levels)
+    torch.testing.assert_close(widen(deviation, 0), deviation)
+    expected = torch.sign(deviation) * torch.sqrt(deviation**2 + 2 * deviation[:, -1:] ** 2)
+    torch.testing.assert_close(widen(deviation, 2), expected)  # block 2: two blocks fed back before it
+
+
+def test_pinball_loss_is_the_quantile_loss():
+    from tsforecast.training.quantiles import pinball_loss
+
+    pred = torch.tensor([[[0.0, 1.0, 3.0]]])  # levels 0.1, 0.5, 0.9
+    target = torch.tensor([[[2.0]]])
+    # errors 2, 1, -1: 0.1 * 2, 0.5 * 1, (0.9 - 1) * -1
+    loss = pinball_loss(LEVELS)(pred, target, reduction="sum")
+    assert float(loss) == pytest.approx(0.2 + 0.5 + 0.1)
+
+
+def test_quantile_errors_name_the_problem():
+    with pytest.raises(ValueError, match="quantiles must lie strictly between 0 and 1"):
+        LSTMForecaster(**CHEAP, quantiles=[0.1, 1.0]).fit(None, Y)
+    with pytest.raises(ValueError, match="quantiles must not repeat a level"):
+        LSTMForecaster(**CHEAP, quantiles=[0.1, 0.1]).fit(None, Y)
+    with pytest.raises(ValueError, match="'quantiles' parameter of LSTMForecaster must be an array-like"):
+        LSTMForecaster(**CHEAP, quantiles=0.1).fit(None, Y)
+    head = LSTMForecaster(**CHEAP, quantiles=[0.1, 0.9]).fit(None, Y)
+    with pytest.raises(ValueError, match=r"\[0.05\] lie outside the levels LSTMForecaster's quantile head"):
+        _quantiles(head, 4, [0.05, 0.5])
+    with pytest.raises(ValueError, match="quantiles must lie strictly between 0 and 1"):
+        head.predict_origins([200], 4, quantiles=[0.5, 1.5])
+    no_validation = LSTMForecaster(**CHEAP, early_stopping=False).fit(None, Y)
+    with pytest.raises(ValueError, match="no residuals to draw quantiles from.*early_stopping=True"):
+        _quantiles(no_validation, 4)
+    with pytest.warns(UserWarning, match="loss='mae' is not used"):
+        LSTMForecaster(**CHEAP, quantiles=[0.5], loss="mae").fit(None, Y)
+
+
+def test_residual_band_covers_held_out_etth1():
+    """ETTh1 OT (hourly, raw units): an LSTM fit on 4000 hours; the 80% residual band over the next
+    2000 hours' windows (every 12 h, 24 steps) covers close to 80%: measured 0.8 (see
+    benchmarks/neural_intervals.py for every family and both sources)."""
+    y = load_etth1()["OT"].to_numpy()[:6000]
+    model = LSTMForecaster(
+        lookback=48, horizon=24, hidden_size=16, max_epochs=5, steps_per_epoch=40, random_state=0
+    ).fit(None, y[:4000])
+    origins = np.arange(4000, 6000 - 24 + 1, 12)
+    bands = model.predict_origins(origins, 24, y=y, quantiles=[0.1, 0.9])[:, :, 0]
+    truth = y[origins[:, None] + np.arange(24)]
+    coverage = np.mean((truth >= bands[..., 0]) & (truth <= bands[..., 1]))
+    assert 0.7 <= coverage <= 0.9, coverage
+
+
 # -- accuracy on real data (slow) -------------------------------------------------------------
 
 

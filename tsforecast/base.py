@@ -379,8 +379,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         X : DataFrame or array-like of shape (n_steps, n_features)
             One row per step to forecast. With a DatetimeIndex, PeriodIndex or
             integer index, each row's label places it after the training end
-            (so gaps are honoured); numpy rows, or a fresh ``RangeIndex(0, h)``,
-            are steps 1..h.
+            (so gaps are honoured; on a date grid with missing stamps, such as
+            trading days, steps are counted on the grid, with a warning when a
+            left-out stamp may be a holiday); numpy rows, or a fresh
+            ``RangeIndex(0, h)``, are steps 1..h.
 
         Returns
         -------
@@ -416,15 +418,16 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             and ``upper_<pct>`` per coverage (``lower_90``, ``upper_90``,
             ``lower_97.5``...); for a 2-D y, every series' point column is
             followed by ``<name>_lower_<pct>`` and ``<name>_upper_<pct>``. The
-            index holds the future time stamps. Data fitted on an index without
-            a regular frequency are labelled by position.
+            index holds the future time stamps: the next stamps of the training
+            grid (trading days: the next weekdays), or row numbers for an index
+            that has no grid (counted by position).
         """
         check_is_fitted(self)
         coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
         if is_panel_fitted(self) or is_panel(h_or_X):
             return forecast_panel(self, h_or_X, coverage)
         if _ndim(h_or_X) == 0 and not (isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool)):
-            whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and h_or_X >= 1
+            whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and float(h_or_X) >= 1
             hint = f" Use forecast({int(h_or_X)})." if whole and not isinstance(h_or_X, bool) else ""
             raise TypeError(
                 "forecast's h_or_X must be h, a positive int number of steps, or X with one row per "
@@ -445,7 +448,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             labels = future_index(self._time_axis, steps)
         else:
             steps, X_arr, located = self._steps_and_features(h_or_X)
-            labels = h_or_X.index if located else future_index(self._time_axis, steps)
+            index = _pandas_index(h_or_X)
+            labels = index if located and index is not None else future_index(self._time_axis, steps)
         values = self._predict_steps(steps, X_arr)
         if coverages is not None:
             return self._forecast_frame(values, steps, X_arr, labels, coverages)
@@ -696,7 +700,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             for idx in candidates
             if not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1)
         ]
-        if len(informative) == 2 and len(x_index) == len(y_index) and not x_index.equals(y_index):
+        if (
+            x_index is not None
+            and y_index is not None
+            and len(informative) == 2
+            and len(x_index) == len(y_index)
+            and not x_index.equals(y_index)
+        ):
             raise ValueError(
                 "X and y have different indexes: rows are time steps, so they must share "
                 "their time stamps. Align them first (e.g. `X = X.loc[y.index]`)."

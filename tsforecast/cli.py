@@ -97,10 +97,14 @@ def _builder(cls: type, **settings) -> Callable[[int, int, bool], object]:
 
 
 def _model_table() -> dict[str, Callable[[int, int, bool], object]]:
-    """One name per estimator of ``all_estimators()`` (the naive one as two variants)."""
+    """One name per forecaster of ``all_estimators()`` (the naive one as two variants).
+
+    Meta-estimators, which wrap another forecaster (an ``estimator`` parameter, as
+    ``ConformalForecaster``), are no model of their own: ``--coverage`` applies them.
+    """
     table = {name: _builder(NaiveForecaster, **params) for name, params in _VARIANTS.items()}
     for _, cls in all_estimators():
-        if cls is not NaiveForecaster:
+        if cls is not NaiveForecaster and "estimator" not in cls().get_params():
             table[_command_name(cls)] = _builder(cls, **_SETTINGS.get(cls.__name__, {}))
     return table
 
@@ -187,8 +191,8 @@ def _check_numeric_column(frame: pd.DataFrame, column: str) -> None:
         return
     textual = values.dtype == object or pd.api.types.is_string_dtype(values)
     parsed = pd.to_numeric(values, errors="coerce") if textual else None
-    garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy()) if parsed is not None else []
     if parsed is not None and parsed.notna().any():
+        garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy())
         cells = ", ".join(f"row {row + 1} holds {values.iloc[row]!r}" for row in garbled[:3])
         more = f" and {len(garbled) - 3} more cells" if len(garbled) > 3 else ""
         raise CLIError(
@@ -249,7 +253,7 @@ def _prepare(
                 "rows by position"
             ) from None
         index = pd.DatetimeIndex(stamps, name=time_col)
-        kind, detail = (None, None) if id_col else (time_index_disorder(index) or (None, None))
+        kind, detail = (None, None) if id_col else time_index_disorder(index)
         if kind == "duplicated":
             raise CLIError(
                 f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in detail[:3]]}: "

@@ -202,7 +202,7 @@ def _n_rows(size: Any, n: int, name: str) -> int:
     if size is None:
         return 0
     if isinstance(size, numbers.Integral):
-        if size >= n:
+        if int(size) >= n:
             raise ValueError(f"{name}={size} rows leave no training rows: n_samples={n}.")
         return int(size)
     return int(np.ceil(size * n))
@@ -337,7 +337,7 @@ class _Metric:
 
     def per_fold(self, y_true: np.ndarray, y_pred: np.ndarray, bounds: np.ndarray, train: _Training):
         """Scores of every fold; rows ``bounds[i]:bounds[i + 1]`` of the (n, k) arrays are fold i's."""
-        if self.kind == "scorer":
+        if self.scorer is not None:  # kind "scorer"
             sign, out = (1.0 if self.greater_is_better else -1.0), []
             for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
                 replay = _Replay(y_pred[start:stop])

@@ -40,6 +40,15 @@ from tsforecast.training.loop import (
     train_module,
 )
 from tsforecast.training.normalizer import WindowNormalizer
+from tsforecast.training.quantiles import (
+    RESIDUAL_LEVELS,
+    check_levels,
+    interpolation_matrix,
+    pinball_loss,
+    residual_quantiles,
+    training_levels,
+    widen,
+)
 from tsforecast.training.windows import Windows, WindowSampler, validation_steps
 
 __all__ = ["NeuralForecaster", "document_parameters", "resolve_device", "shared_parameters"]
@@ -99,7 +108,20 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         random-walk-like series: exchange rates, prices).
         ``None``: values are fed as they are (scale them first).
     loss : {"mse", "mae", "huber"}, default="mse"
-        Training loss.
+        Training loss (of the point forecast; not used with ``quantiles``).
+    quantiles : list of float or None, default=None
+        Levels in (0, 1) of a multi-quantile output: the network emits one
+        channel per level and trains on the pinball loss; 0.5 is added when
+        absent, and the point forecast is that median. ``predict_quantiles``
+        then answers levels within the trained range (interpolated linearly
+        between trained levels). ``None``: a point forecast; its quantiles come
+        from the empirical quantiles, per horizon step, of the residuals on the
+        early-stopping validation windows, in window units (a split-conformal
+        band; it needs ``early_stopping=True`` and ``validation_fraction > 0``).
+        Beyond ``horizon`` the band of rollout block ``b`` adds ``b`` blocks'
+        errors as independent ones: a deviation ``d`` from the point forecast
+        becomes ``sign(d) * sqrt(d**2 + b * d_H**2)``, with ``d_H`` the
+        deviation at the block's last step.
     device : str or torch.device, default="auto"
         ``"auto"`` uses cuda, then mps, then the cpu; naming an accelerator
         this PyTorch cannot use raises a ``ValueError`` when ``fit`` starts.
@@ -126,6 +148,14 @@ _ATTRIBUTES_DOC = """module_ : torch.nn.Module
         The input window length used.
     device_ : torch.device
         The device ``module_`` lives on.
+    quantiles_ : ndarray or None
+        The levels the quantile head was trained for (sorted, with 0.5), or
+        None without ``quantiles``.
+    residual_quantiles_ : ndarray of shape (horizon, n_levels) or None
+        Without ``quantiles``: the validation residuals' quantiles per horizon
+        step, in window units, at the levels
+        :data:`~tsforecast.training.quantiles.RESIDUAL_LEVELS` (0.001 to
+        0.999); None with a quantile head or without validation windows.
 
     See :class:`~tsforecast.base.BaseForecaster` for the attributes every
     forecaster has (``n_features_in_``, ``index_kind_``, ``y_train_``, ...)."""
@@ -313,6 +343,7 @@ class NeuralForecaster(BaseForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
     ):
         self.lookback = lookback
         self.horizon = horizon
@@ -337,6 +368,7 @@ class NeuralForecaster(BaseForecaster):
         self.random_state = random_state
         self.verbose = verbose
         self.steps_per_epoch = steps_per_epoch
+        self.quantiles = quantiles
 
     uses_exogenous = True  # X's past values are inputs and its future values condition the forecast
 
@@ -365,6 +397,7 @@ class NeuralForecaster(BaseForecaster):
         "random_state": ["random_state"],
         "verbose": ["boolean"],
         "steps_per_epoch": [Number(Integral, 1, None, closed="left"), None],
+        "quantiles": ["array-like", None],  # levels checked in fit (check_levels)
     }
 
     # -- the hook for subclasses ------------------------------------------------
@@ -404,9 +437,20 @@ class NeuralForecaster(BaseForecaster):
         self.lookback_ = self._resolve_lookback(n)
         self.device_ = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        self.quantiles_ = None if self.quantiles is None else training_levels(self.quantiles)
+        if self.quantiles_ is not None and self.loss != "mse":
+            warnings.warn(
+                f"{type(self).__name__}: loss={self.loss!r} is not used: with quantiles the network "
+                "trains on the pinball loss of its quantile outputs.",
+                UserWarning,
+                stacklevel=3,
+            )
         self._normalizer = WindowNormalizer(self.normalization, self.lookback_).fit(y, X)
         self._X_hist = X.copy()
-        self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": 1, "n_future": X.shape[1]}
+        # one output channel per step, or one per trained quantile level: every network emits
+        # n_targets channels, so a quantile head needs no model code
+        n_channels = 1 if self.quantiles_ is None else len(self.quantiles_)
+        self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": n_channels, "n_future": X.shape[1]}
         sampler = WindowSampler(
             self._normalizer.standardize(y),
             self._normalizer.scale_exog(X),
@@ -435,7 +479,7 @@ class NeuralForecaster(BaseForecaster):
                     weight_decay=float(self.weight_decay),
                     gradient_clip=self.gradient_clip,
                     lr_schedule=self.lr_schedule,
-                    loss=self.loss,
+                    loss=self.loss if self.quantiles_ is None else pinball_loss(self.quantiles_),
                     early_stopping=bool(self.early_stopping),
                     patience=int(self.patience),
                     device=self.device_,
@@ -452,6 +496,10 @@ class NeuralForecaster(BaseForecaster):
                     raise
                 raise NonFiniteLossError(f"{cause} ({err})") from err
         self.module_ = module.eval()
+        self.residual_quantiles_ = None
+        if self.quantiles_ is None:  # the band of a point forecast: computed once, here
+            chunk = inference_batch_size(self.batch_size, self.device_)
+            self.residual_quantiles_ = residual_quantiles(module, sampler, chunk, self.device_)
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
         if self.early_stopping and sampler.n_val > 0 and best_epoch == 0:
@@ -508,15 +556,29 @@ class NeuralForecaster(BaseForecaster):
         self._X_hist = np.vstack([self._X_hist, X])
 
     def _predict(self, steps: np.ndarray, X: np.ndarray) -> np.ndarray:
+        points, _ = self._forecast_history(steps, X, None)  # (1, n_steps, k)
+        return points[0, steps - 1]
+
+    def _predict_quantiles(self, steps: np.ndarray, X: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+        """Quantiles of the forecast at ``steps``: shape (len(steps), n_targets_, len(quantiles)).
+
+        From the quantile head (levels within the trained range, interpolated), else from the
+        validation residuals (see the ``quantiles`` parameter); sorted along the last axis.
+        """
+        _, bands = self._forecast_history(steps, X, check_levels(quantiles))
+        assert bands is not None  # levels were given
+        return bands[0, steps - 1]
+
+    def _forecast_history(self, steps: np.ndarray, X: np.ndarray, levels: np.ndarray | None):
+        """Forecasts of steps 1..max(steps) from the end of the observed history."""
         n_steps = int(steps[-1])
         lookback = self.lookback_
         future = self._exog_path(steps, X) if X.shape[1] else np.empty((n_steps, 0))
         y_past = self.y_train_[-lookback:][None]  # (1, L, k)
         x_past = self._X_hist[-lookback:][None]  # (1, L, f)
-        out = self._forecast(y_past, x_past, future[None])  # (1, n_steps, k)
-        return out[0, steps - 1]
+        return self._forecast(y_past, x_past, future[None], levels)
 
-    def predict_origins(self, origins, n_steps: int, y=None, X=None) -> np.ndarray:
+    def predict_origins(self, origins, n_steps: int, y=None, X=None, quantiles=None) -> np.ndarray:
         """Forecast ``n_steps`` steps from many origins in one batched pass.
 
         The forecast from origin ``o`` uses the rows before ``o`` (the last
@@ -541,13 +603,20 @@ class NeuralForecaster(BaseForecaster):
             cover rows up to ``max(origins) + n_steps - 1`` (future rows are the
             known-future covariates). ``None`` uses the observed history when
             ``y`` is None.
+        quantiles : list of float or None, default=None
+            Levels in (0, 1): return these quantiles of every forecast instead
+            of the point forecasts, from the same single batched pass (see the
+            ``quantiles`` parameter for where they come from).
 
         Returns
         -------
-        y_pred : ndarray of shape (n_origins, n_steps, n_targets_)
-            The forecasts; ``y_pred[i, j]`` is row ``origins[i] + j``.
+        y_pred : ndarray of shape (n_origins, n_steps, n_targets_) or \
+(n_origins, n_steps, n_targets_, n_quantiles)
+            The forecasts, or with ``quantiles`` their quantiles (in the order
+            asked, never crossing); ``y_pred[i, j]`` is row ``origins[i] + j``.
         """
         check_is_fitted(self)
+        levels = None if quantiles is None else check_levels(quantiles)
         if not _positive_int(n_steps):
             raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}.")
         if y is None:
@@ -580,17 +649,26 @@ class NeuralForecaster(BaseForecaster):
                 "give X for every forecast row (known-future covariates)."
             )
         if len(origins) == 0:
-            return np.empty((0, n_steps, self.n_targets_))
+            shape = (0, n_steps, self.n_targets_)
+            return np.empty(shape if levels is None else (*shape, len(levels)))
         past = origins[:, None] - lookback + np.arange(lookback)  # (B, L)
         future = origins[:, None] + np.arange(n_steps)  # (B, n_steps)
         x_future = X_arr[future] if self.n_features_in_ > 0 else np.empty((len(origins), n_steps, 0))
-        return self._forecast(y_arr[past], X_arr[past], x_future)
+        if levels is None:
+            return self._forecast(y_arr[past], X_arr[past], x_future)[0]
+        order = np.argsort(levels)
+        _, bands = self._forecast(y_arr[past], X_arr[past], x_future, levels[order])
+        assert bands is not None  # levels were given
+        return bands[..., np.argsort(order)]  # back to the order asked
 
     @torch.inference_mode()
-    def _forecast(self, y_past: np.ndarray, x_past: np.ndarray, x_future: np.ndarray) -> np.ndarray:
-        """Batched (recursive) forecasts from raw-scale windows.
+    def _forecast(
+        self, y_past: np.ndarray, x_past: np.ndarray, x_future: np.ndarray, levels: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Batched (recursive) forecasts from raw-scale windows, and their quantiles at ``levels``.
 
-        Shape: y_past (B, L, k), x_past (B, L, f), x_future (B, S, f) -> (B, S, k).
+        Shape: y_past (B, L, k), x_past (B, L, f), x_future (B, S, f) -> points (B, S, k), and
+        bands (B, S, k, len(levels)) sorted along the last axis (None without ``levels``).
         """
         n_origins, lookback, k = y_past.shape
         n_steps = x_future.shape[1]
@@ -598,41 +676,84 @@ class NeuralForecaster(BaseForecaster):
         as_tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32), device=device)  # noqa: E731
         # One row per (origin, series): (B * k, L, 1), standardised in float64 before the cast;
         # exog repeated for every series.
-        values = (
-            as_tensor(normalizer.standardize(y_past)).permute(0, 2, 1).reshape(n_origins * k, lookback, 1)
-        )
+        values = as_tensor(normalizer.standardize(y_past)).permute(0, 2, 1)
+        values = values.reshape(n_origins * k, lookback, 1)
         exog_past = as_tensor(normalizer.scale_exog(x_past)).repeat_interleave(k, dim=0)
         exog_future = as_tensor(normalizer.scale_exog(x_future)).repeat_interleave(k, dim=0)
+        band = None if levels is None else as_tensor(self._band_matrix(levels))
         chunk = inference_batch_size(self.batch_size, device)
-        out = torch.cat(
-            [
-                self._rollout(values[i : i + chunk], exog_past[i : i + chunk], exog_future[i : i + chunk])
-                for i in range(0, len(values), chunk)
-            ]
-        )  # (B * k, S, 1)
-        standardised = out.reshape(n_origins, k, n_steps).permute(0, 2, 1).double().cpu().numpy()
-        return normalizer.unstandardize(standardised)
+        blocks = [
+            self._rollout(values[i : i + chunk], exog_past[i : i + chunk], exog_future[i : i + chunk], band)
+            for i in range(0, len(values), chunk)
+        ]
+        out = torch.cat([points for points, _ in blocks])  # (B * k, S, 1)
+        points = out.reshape(n_origins, k, n_steps).permute(0, 2, 1).double().cpu().numpy()
+        if levels is None:
+            return normalizer.unstandardize(points), None
+        stacked = torch.cat([q for _, q in blocks if q is not None])  # (B * k, S, n_q)
+        quantiles = stacked.reshape(n_origins, k, n_steps, -1).permute(0, 2, 1, 3).double().cpu().numpy()
+        bands = np.sort(normalizer.unstandardize(quantiles, series_axis=2), axis=-1)
+        return normalizer.unstandardize(points), bands
 
-    def _rollout(self, values, exog_past, exog_future) -> torch.Tensor:
+    @property
+    def _point_channel(self) -> int:
+        """The output channel of the point forecast: the median of a quantile head, else the only one."""
+        return 0 if self.quantiles_ is None else int(np.flatnonzero(self.quantiles_ == 0.5)[0])
+
+    def _band_matrix(self, levels: np.ndarray) -> np.ndarray:
+        """What maps a block's outputs to deviations at ``levels`` (see :meth:`_rollout`).
+
+        A quantile head: (n_channels, n_levels), interpolating its trained levels. Residual bands:
+        (horizon, n_levels), the residual quantiles per step.
+        """
+        name = type(self).__name__
+        if self.quantiles_ is not None:
+            what = f"the levels {name}'s quantile head was trained for"
+            hint = " Refit with quantiles=[...] that include them."
+            return interpolation_matrix(self.quantiles_, levels, what, hint)
+        if self.residual_quantiles_ is None:
+            raise ValueError(
+                f"{name} has no residuals to draw quantiles from: it was fitted without validation "
+                "windows (early_stopping=False or validation_fraction=0). Refit with early_stopping=True, "
+                "or with quantiles=[...] for a quantile head."
+            )
+        stored = interpolation_matrix(RESIDUAL_LEVELS, levels, "the levels of the stored residual quantiles")
+        return self.residual_quantiles_ @ stored
+
+    def _rollout(self, values, exog_past, exog_future, band=None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Standardised forecasts, block by block, each block's forecasts fed back as inputs.
 
-        Shape: values (b, L, 1), exog_past (b, L, f), exog_future (b, S, f) -> (b, S, 1).
+        With ``band`` (:meth:`_band_matrix`), also the quantiles: in window units, the point
+        forecast plus deviations (the head's interpolated quantiles minus its median, or the
+        residual quantiles), widened beyond the first block (:func:`widen`), decoded with the
+        same statistics as the point forecast.
+
+        Shape: values (b, L, 1), exog_past (b, L, f), exog_future (b, S, f) -> points (b, S, 1),
+        quantiles (b, S, n_levels) or None.
         """
         horizon, lookback, n_steps = int(self.horizon), self.lookback_, exog_future.shape[1]
-        module, normalizer = self.module_, self._normalizer
-        outputs = []
-        for begin in range(0, n_steps, horizon):
+        module, normalizer, channel = self.module_, self._normalizer, self._point_channel
+        points, quantiles = [], []
+        for block_number, begin in enumerate(range(0, n_steps, horizon)):
             block = exog_future[:, begin : begin + horizon]
             if block.shape[1] < horizon:  # last, partial block: pad (its extra outputs are dropped)
                 pad = block[:, -1:] if block.shape[1] else exog_past[:, -1:]
                 block = torch.cat([block, pad.expand(-1, horizon - block.shape[1], -1)], dim=1)
             x, loc, scale = normalizer.encode(values, exog_past)
-            pred = normalizer.decode(module(x, block).float(), loc, scale)  # (b, H, 1)
-            outputs.append(pred)
+            out = module(x, block).float()  # (b, H, n_channels), window units
+            point = out[..., channel : channel + 1]
+            if band is not None:
+                deviation = (
+                    out @ band - point if self.quantiles_ is not None else band.expand(len(out), -1, -1)
+                )
+                quantiles.append(normalizer.decode(point + widen(deviation, block_number), loc, scale))
+            pred = normalizer.decode(point, loc, scale)  # (b, H, 1)
+            points.append(pred)
             if begin + horizon < n_steps:
                 values = torch.cat([values, pred], dim=1)[:, -lookback:]
                 exog_past = torch.cat([exog_past, block], dim=1)[:, -lookback:]
-        return torch.cat(outputs, dim=1)[:, :n_steps]
+        bands = torch.cat(quantiles, dim=1)[:, :n_steps] if band is not None else None
+        return torch.cat(points, dim=1)[:, :n_steps], bands
 
     # -- pickling -------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ def _recurrent_init(
     random_state: int | np.random.RandomState | None = None,
     verbose: bool = False,
     steps_per_epoch: int | None = None,
+    quantiles: list[float] | None = None,
     bidirectional: bool = False,
 ):
     NeuralForecaster.__init__(self, **shared_parameters(locals()))

@@ -94,6 +94,7 @@ class Seq2SeqForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         cell: str = "lstm",
         attention: str = "luong",
         teacher_forcing: float = 0.5,

@@ -80,6 +80,7 @@ class TCNForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         kernel_size: int = 3,
     ):
         NeuralForecaster.__init__(self, **shared_parameters(locals()))

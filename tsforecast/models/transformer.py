@@ -91,6 +91,7 @@ class TransformerForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         patch_length: int = 16,
         stride: int = 8,
         num_heads: int = 4,

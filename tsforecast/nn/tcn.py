@@ -68,7 +68,7 @@ class TCNNetwork(nn.Module):
     n_inputs : int
         Features per input step (targets first, then past exogenous features).
     n_targets : int
-        Values forecast per step.
+        Channels emitted per step: 1 (the value), or one per quantile of it.
     horizon : int
         Steps emitted by one forward pass.
     lookback : int
