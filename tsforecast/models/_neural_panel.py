@@ -105,7 +105,7 @@ def fit_global(estimator: Any, series: list) -> None:
         )
     x_offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     estimator._normalizer = panel_normalizer
-    estimator._module_spec = {"n_inputs": 1 + n_features, "n_targets": 1, "n_future": n_features}
+    estimator._set_outputs(n_features)
     sampler = WindowSampler(
         np.concatenate(standardized),
         panel_normalizer.scale_exog(X_all),

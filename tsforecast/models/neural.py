@@ -437,20 +437,9 @@ class NeuralForecaster(BaseForecaster):
         self.lookback_ = self._resolve_lookback(n)
         self.device_ = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.quantiles_ = None if self.quantiles is None else training_levels(self.quantiles)
-        if self.quantiles_ is not None and self.loss != "mse":
-            warnings.warn(
-                f"{type(self).__name__}: loss={self.loss!r} is not used: with quantiles the network "
-                "trains on the pinball loss of its quantile outputs.",
-                UserWarning,
-                stacklevel=3,
-            )
+        self._set_outputs(X.shape[1])
         self._normalizer = WindowNormalizer(self.normalization, self.lookback_).fit(y, X)
         self._X_hist = X.copy()
-        # one output channel per step, or one per trained quantile level: every network emits
-        # n_targets channels, so a quantile head needs no model code
-        n_channels = 1 if self.quantiles_ is None else len(self.quantiles_)
-        self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": n_channels, "n_future": X.shape[1]}
         sampler = WindowSampler(
             self._normalizer.standardize(y),
             self._normalizer.scale_exog(X),
@@ -461,6 +450,21 @@ class NeuralForecaster(BaseForecaster):
             transform=self._training_batch,
         )
         self._train(sampler, seed, y)
+
+    def _set_outputs(self, n_features: int) -> None:
+        """``quantiles_`` and the network's shapes, for one series or a panel alike."""
+        self.quantiles_ = None if self.quantiles is None else training_levels(self.quantiles)
+        if self.quantiles_ is not None and self.loss != "mse":
+            warnings.warn(
+                f"{type(self).__name__}: loss={self.loss!r} is not used: with quantiles the network "
+                "trains on the pinball loss of its quantile outputs.",
+                UserWarning,
+                stacklevel=4,
+            )
+        # one output channel per step, or one per trained quantile level: every network emits
+        # n_targets channels, so a quantile head needs no model code
+        n_channels = 1 if self.quantiles_ is None else len(self.quantiles_)
+        self._module_spec = {"n_inputs": 1 + n_features, "n_targets": n_channels, "n_future": n_features}
 
     def _train(self, sampler: WindowSampler, seed: int, y: np.ndarray) -> None:
         """Build the network and train it on the sampler's windows (``y``: the raw series, for errors)."""
