@@ -677,7 +677,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     f"X has {shape[1]} features, but {type(self).__name__} is expecting 0 "
                     "features as input (it was fitted without X)."
                 )
-        return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        try:
+            return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        except ValueError as err:
+            if reset or "features, but" not in str(err):
+                raise
+            names = getattr(self, "feature_names_in_", None)
+            seen = f" ({', '.join(map(str, names))})" if names is not None else ""
+            raise ValueError(
+                f"{err} Pass X with the {self.n_features_in_} feature column(s) seen in fit{seen}, "
+                "one row per step, in the same order."
+            ) from None
 
     def _steps_and_features(self, X, method: str = "predict"):
         check_is_fitted(self)
