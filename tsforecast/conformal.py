@@ -202,6 +202,9 @@ class ConformalForecaster(BaseForecaster):
         tags.target_tags.positive_only = inner.target_tags.positive_only
         return tags
 
+    def _has_flat_forecast(self) -> bool:
+        return self._template()._has_flat_forecast()  # the point forecast is the wrapped model's
+
     def _template(self):
         if self.estimator is None:
             from tsforecast.models.naive import NaiveForecaster
