@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,7 +33,7 @@ def test_backtest_writes_leaderboard_predictions_and_plot(csv_file, tmp_path, ca
     assert set(board.index) == {"naive", "snaive", "theta"} and board["mase"].notna().all()
     predictions = pd.read_csv(tmp_path / "backtest_predictions.csv")
     assert len(predictions) == 3 * 3 * 12
-    assert (tmp_path / "backtest_backtest.png").stat().st_size > 10_000
+    assert (tmp_path / "backtest_forecasts.png").stat().st_size > 10_000  # not backtest_backtest.png
     assert "seasonal period 24" in capsys.readouterr().out  # inferred from the hourly stamps
 
 
@@ -46,7 +47,7 @@ def test_forecast_writes_the_future(csv_file, tmp_path):
 
 def test_demo_runs_end_to_end(tmp_path):
     assert main(["demo", "--models", "naive,snaive", "--folds", "2", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "demo_backtest.png").exists() and (tmp_path / "demo_leaderboard.md").exists()
+    assert (tmp_path / "demo_forecasts.png").exists() and (tmp_path / "demo_leaderboard.md").exists()
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,9 @@ def test_demo_runs_end_to_end(tmp_path):
         (["--target", "OT", "--horizon", "200", "--folds", "5"], "too few for 5 folds of horizon 200"),
         (["--target", "OT", "--models", "prophet"], "unknown model 'prophet'"),
         (["--target", "OT", "--seasonal-period", "0"], "--seasonal-period must be a positive integer"),
+        (["--target", "date", "--time-col", "date"], "column 'date' is the time column (--time-col)"),
+        (["--target", "OT,date", "--time-col", "date"], "cannot also be forecast or used as a feature"),
+        (["--target", "OT", "--time-col", "date", "--features", "date"], "column 'date' is the time column"),
     ],
 )
 def test_bad_input_exits_with_code_2_and_says_why(csv_file, tmp_path, capsys, args, message):
@@ -88,16 +92,92 @@ def test_unsorted_or_duplicated_time_column_names_the_file_fix(csv_file, tmp_pat
 
 
 def test_warnings_reach_stderr_once_each(csv_file, tmp_path, capsys):
-    """An irregular index warns at every fold's fit: the user sees it, once, with its count."""
-    path = tmp_path / "gaps.csv"
-    frame = pd.read_csv(csv_file)
-    frame.drop(index=[100, 250, 400]).to_csv(path, index=False)
-    options = ["--models", "naive", "--horizon", "12", "--folds", "3", "--seasonal-period", "24"]
-    options += ["--out", str(tmp_path)]
-    code = main(["backtest", "--data", str(path), "--time-col", "date", "--target", "OT", *options])
+    """A warning raised at every fold's fit is printed once, with its count."""
+    options = ["--models", "naive,snaive", "--horizon", "12", "--folds", "3", "--features", "HUFL"]
+    code = main(_on_csv(csv_file, "backtest", *options, "--out", str(tmp_path)))
     assert code == 0
-    warned = [line for line in capsys.readouterr().err.splitlines() if "TimeIndexWarning" in line]
-    assert len(warned) == 1 and "naive: TimeIndexWarning (x" in warned[0]
+    warned = [line for line in capsys.readouterr().err.splitlines() if "IgnoredFeaturesWarning" in line]
+    assert [line.split(": Ignored")[0].strip() for line in warned] == ["naive", "snaive"]
+    assert all("IgnoredFeaturesWarning (x3)" in line for line in warned)
+
+
+def test_missing_stamps_are_named_once_and_the_daily_axis_is_kept(tmp_path, capsys):
+    """Two missing dates: the season stays weekly, forecasts are dated, one warning for the file."""
+    from tsforecast.datasets import load_seattle_weather
+
+    frame = load_seattle_weather()[["temp_max"]].iloc[:500].reset_index()
+    path = tmp_path / "seattle.csv"
+    frame.drop(index=[100, 300]).to_csv(path, index=False)
+    options = ["--target", "temp_max", "--models", "naive,snaive,theta", "--horizon", "7", "--folds", "3"]
+    assert (
+        main(["backtest", "--data", str(path), "--time-col", "date", *options, "--out", str(tmp_path)]) == 0
+    )
+    captured = capsys.readouterr()
+    assert "seasonal period 7" in captured.out
+    missing = [line for line in captured.err.splitlines() if "missing" in line]
+    assert len(missing) == 1 and "2012-04-10" in missing[0] and "2012-10-27" in missing[0]
+    assert "asfreq('D')" in missing[0] and missing[0].startswith("tsforecast: warning:")
+    predictions = pd.read_csv(tmp_path / "backtest_predictions.csv", parse_dates=["time"])
+    assert predictions["time"].max() == frame["date"].iloc[-1]
+    forecast_args = ["--target", "temp_max", "--model", "snaive", "--horizon", "3", "--out", str(tmp_path)]
+    assert main(["forecast", "--data", str(path), "--time-col", "date", *forecast_args]) == 0
+    out = pd.read_csv(tmp_path / "forecast.csv", index_col=0, parse_dates=True)
+    assert list(out.index) == list(pd.date_range(frame["date"].iloc[-1], periods=4, freq="D")[1:])
+
+
+def test_trading_days_forecast_writes_the_next_weekdays(tmp_path):
+    from tsforecast.datasets import load_sp500
+
+    path = tmp_path / "sp500.csv"
+    load_sp500()[["close"]].iloc[-300:].reset_index().to_csv(path, index=False)
+    args = ["--target", "close", "--model", "naive", "--horizon", "5", "--out", str(tmp_path)]
+    assert main(["forecast", "--data", str(path), "--time-col", "date", *args]) == 0
+    out = pd.read_csv(tmp_path / "forecast.csv", index_col=0, parse_dates=True)
+    assert list(out.index) == list(pd.bdate_range("2020-04-17", periods=6)[1:])  # dates, not row numbers
+
+
+def test_a_garbled_cell_is_reported_with_its_row_and_column(csv_file, tmp_path, capsys):
+    frame = pd.read_csv(csv_file)
+    frame["OT"] = frame["OT"].astype(object)
+    frame.loc[56, "OT"] = "?12.3"
+    path = tmp_path / "garbled.csv"
+    frame.to_csv(path, index=False)
+    assert main(["forecast", "--data", str(path), "--time-col", "date", "--target", "OT"]) == 2
+    err = capsys.readouterr().err
+    assert "column 'OT' is not numeric: row 57 holds '?12.3'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_forecast_with_features_reads_their_future_rows(csv_file, tmp_path, capsys):
+    frame = pd.read_csv(csv_file).iloc[:200]
+    frame.loc[190:, "OT"] = None  # the last 10 rows: future steps with known HUFL
+    path = tmp_path / "future.csv"
+    frame.to_csv(path, index=False)
+    args = ["--target", "OT", "--features", "HUFL", "--horizon", "10", "--seasonal-period", "1"]
+    args += ["--out", str(tmp_path)]
+    assert main(["forecast", "--data", str(path), "--time-col", "date", "--model", "arima", *args]) == 0
+    out = pd.read_csv(tmp_path / "forecast.csv", index_col=0, parse_dates=True)
+    assert list(out.index) == list(pd.to_datetime(frame["date"].iloc[190:]))
+    from tsforecast import ARIMAForecaster
+
+    data = frame.set_index(pd.to_datetime(frame["date"]))
+    direct = ARIMAForecaster(seasonal_period=1).fit(data[["HUFL"]].iloc[:190], data["OT"].iloc[:190])
+    np.testing.assert_allclose(out["OT"], direct.predict(data[["HUFL"]].iloc[190:]))
+    # a model that ignores features refuses them; a file without future rows says what to add
+    assert main(["forecast", "--data", str(path), "--time-col", "date", "--model", "ets", *args]) == 2
+    assert "model 'ets' does not use --features; the models that do: arima," in capsys.readouterr().err
+    assert main(["forecast", "--data", str(csv_file), "--time-col", "date", "--model", "arima", *args]) == 2
+    assert "append rows with their time stamps and feature values" in capsys.readouterr().err
+
+
+def test_model_table_derives_from_all_estimators():
+    from tsforecast import all_estimators
+    from tsforecast.cli import MODELS, make_model
+
+    classes = {type(make_model(name, horizon=12, seasonal_period=24)) for name in MODELS}
+    wrappers = {cls for _, cls in all_estimators() if "estimator" in cls().get_params()}
+    assert classes == {cls for _, cls in all_estimators()} - wrappers
+    assert wrappers and "conformal" not in MODELS  # ConformalForecaster wraps a model: --coverage
+    assert make_model("snaive", horizon=12, seasonal_period=24).strategy == "seasonal"
 
 
 def test_every_neural_family_has_a_command_line_name():

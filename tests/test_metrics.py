@@ -175,11 +175,15 @@ def test_mase_too_short_y_train():
         mase([1.0], [1.0], y_train=[1.0])
 
 
-@pytest.mark.parametrize("m", [0, -1, 1.5, True, "12"])
+@pytest.mark.parametrize("m", [0, -1, 1.5, True, np.True_, "12"])
 def test_mase_bad_seasonal_period(m):
-    with pytest.raises(ValueError, match="seasonal_period must be a positive"):
+    """scikit-learn's declarative validation: its wording, and True is no integer."""
+    expected = r"parameter of {} must be an int in the range \[1, inf\)\. Got .* instead"
+    with pytest.raises(
+        ValueError, match="The 'seasonal_period' " + expected.format("mean_absolute_scaled_error")
+    ):
         mase([1.0], [1.0], y_train=Y_SEASONAL, seasonal_period=m)
-    with pytest.raises(ValueError, match="seasonal_period must be a positive"):
+    with pytest.raises(ValueError, match="The 'seasonal_period' " + expected.format("make_mase_scorer")):
         make_mase_scorer(m)
 
 
@@ -253,7 +257,7 @@ def test_validation_errors(metric):
         call([1.0, np.nan], [1.0, 2.0])
     with pytest.raises(ValueError, match="y_pred_quantiles contains NaN|y_pred contains NaN"):
         call([1.0, 2.0], [1.0, np.nan])
-    with pytest.raises(ValueError, match="multioutput must be one of"):
+    with pytest.raises(ValueError, match=r"The 'multioutput' parameter of \w+ must be a str among"):
         call([1.0, 2.0], [1.0, 2.0], multioutput="variance_weighted")
     with pytest.raises(ValueError, match="as many multioutput weights as targets"):
         call(np.ones((2, 2)), np.ones((2, 2)), multioutput=[1.0, 2.0, 3.0])

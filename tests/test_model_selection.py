@@ -96,8 +96,15 @@ def test_sliding_window_has_a_fixed_length_and_matches_time_series_split():
 def test_splitter_errors():
     with pytest.raises(ValueError, match=r"no fold in n_samples=20.*needs 15 training \+ 2 gap \+ 5 test"):
         list(ExpandingWindowSplitter(15, horizon=5, gap=2).split(np.zeros(20)))
-    with pytest.raises(ValueError, match="horizon must be an integer >= 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'horizon' parameter of SlidingWindowSplitter must be an int in the range \[1, inf\)",
+    ):
         list(SlidingWindowSplitter(5, horizon=0).split(np.zeros(20)))
+    for bad in ({"initial_window": True}, {"gap": -1}, {"step": 1.0}):  # True is no integer
+        params = {"initial_window": 5, "horizon": 2, **bad}
+        with pytest.raises(ValueError, match=f"The '{next(iter(bad))}' parameter of ExpandingWindowSplitter"):
+            list(ExpandingWindowSplitter(**params).split(np.zeros(20)))
     with pytest.raises(ValueError, match="needs X"):
         ExpandingWindowSplitter(5, 1).get_n_splits()
     assert "initial_window=5" in repr(ExpandingWindowSplitter(5, 1))
@@ -121,8 +128,14 @@ def test_temporal_train_test_split_keeps_order_and_pandas(ot):
 def test_temporal_train_test_split_errors(ot):
     with pytest.raises(ValueError, match="same number of rows"):
         temporal_train_test_split(ot, ot.iloc[:-1], test_size=3)
-    with pytest.raises(ValueError, match="fraction"):
+    with pytest.raises(
+        ValueError, match=r"'test_size' parameter of temporal_train_test_split must be a float in"
+    ):
         temporal_train_test_split(ot, test_size=1.5)
+    with pytest.raises(ValueError, match="'test_size' parameter"):
+        temporal_train_test_split(ot, test_size=True)
+    with pytest.raises(ValueError, match=r"test_size=600 rows leave no training rows: n_samples=600"):
+        temporal_train_test_split(ot, test_size=600)
     with pytest.raises(ValueError, match="train=0"):
         temporal_train_test_split(ot.iloc[:4], test_size=2, validation_size=2)
 
@@ -335,8 +348,12 @@ def test_return_predictions_false_and_bad_arguments(ot):
         backtest(NaiveForecaster(), None, ot, cv=KFold(3, shuffle=True, random_state=0))
     with pytest.raises(TypeError, match="splitter with a split method"):
         backtest(NaiveForecaster(), None, ot, cv=5)
-    with pytest.raises(ValueError, match="refit must be"):
+    with pytest.raises(
+        ValueError, match=r"The 'refit' parameter of backtest must be .*an int in the range \[1"
+    ):
         backtest(NaiveForecaster(), None, ot, cv=cv, refit=0)
+    with pytest.raises(ValueError, match="The 'seasonal_period' parameter of backtest .* Got True instead"):
+        backtest(NaiveForecaster(), None, ot, cv=cv, seasonal_period=True)
     with pytest.raises(ValueError, match=r"column names \['fold'\] twice, or names taken"):
         backtest(NaiveForecaster(), None, ot, cv=cv, scoring={"mae": "mae", "fold": "rmse"})
     with pytest.raises(ValueError, match=r"column names \['mae'\] twice"):
@@ -345,7 +362,7 @@ def test_return_predictions_false_and_bad_arguments(ot):
         backtest(NaiveForecaster(), None, ot, cv=cv, scoring="nope")
     with pytest.raises(ValueError, match="different numbers of time steps"):
         backtest(NaiveForecaster(), np.zeros((3, 1)), ot, cv=cv)
-    with pytest.raises(ValueError, match="requires y"):
+    with pytest.raises(ValueError, match="The 'y' parameter of backtest must be an array-like"):
         backtest(NaiveForecaster(), None, None, cv=cv)
     with pytest.raises(ValueError, match="MASE with seasonal_period=24 needs more than 24"):
         backtest(
@@ -439,3 +456,24 @@ def test_result_is_a_small_documented_object(ot):
         "predict_seconds",
     ]
     assert result.metrics == ["mae", "rmse", "mase", "smape"]
+
+
+def test_forecast_from_a_fitted_search_over_a_pipeline(ot):
+    """The README's recipe: the best pipeline's last step forecasts its transformed future X."""
+    from sklearn.model_selection import GridSearchCV
+
+    from tsforecast import ARIMAForecaster
+    from tsforecast.preprocessing import FourierFeatures
+
+    y = ot.iloc[:300]
+    pipe = Pipeline(
+        [("fourier", FourierFeatures(period=24, order=2)), ("model", ARIMAForecaster(order=(1, 0, 0)))]
+    )
+    grid = {"model__order": [(1, 0, 0), (2, 0, 0)]}
+    X = pd.DataFrame(index=y.index)  # no columns: the index is the time axis FourierFeatures reads
+    search = GridSearchCV(pipe, grid, cv=TimeSeriesSplit(n_splits=2, test_size=24)).fit(X, y)
+    X_future = pd.DataFrame(index=pd.date_range(y.index[-1], periods=25, freq="h")[1:])
+    best = search.best_estimator_
+    out = best[-1].forecast(best[:-1].transform(X_future))
+    assert out.index.equals(X_future.index) and out.name == "OT"
+    np.testing.assert_allclose(out.to_numpy(), search.predict(X_future))

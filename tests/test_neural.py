@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,17 +12,21 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from tsforecast.datasets import load_etth1, load_ili, load_seattle_weather
-from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
+import tsforecast
+from tsforecast.datasets import load_etth1, load_ili, load_seattle_weather, load_sp500
+from tsforecast.models.neural import MAX_SEASONAL_LOOKBACK, NeuralForecaster, _no_improvement_advice
+from tsforecast.models.rnn import GRUForecaster, LSTMForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
 from tsforecast.models.tcn import TCNForecaster
 from tsforecast.models.transformer import TransformerForecaster
 from tsforecast.nn.normalization import instance_denormalize, instance_normalize
+from tsforecast.training import NonFiniteLossError, TrainingWarning
 
 torch.set_num_threads(1)  # one thread: no OpenMP oversubscription on a shared machine
 
-RECURRENT = [LSTMForecaster, GRUForecaster, RNNForecaster]
-ESTIMATORS = [*RECURRENT, Seq2SeqForecaster, TransformerForecaster, TCNForecaster]
+# every neural family from the one registry: a new model is tested here once it is exported
+ESTIMATORS = [cls for _, cls in tsforecast.all_estimators() if issubclass(cls, NeuralForecaster)]
+RECURRENT = [cls for cls in ESTIMATORS if "bidirectional" in cls().get_params()]
 CHEAP = dict(lookback=12, horizon=4, hidden_size=16, max_epochs=4, batch_size=32, random_state=0)
 rng = np.random.default_rng(0)
 Y = np.sin(np.arange(240) * 2 * np.pi / 12) + 0.05 * rng.normal(size=240)
@@ -156,12 +162,19 @@ def test_pandas_in_and_out(cls):
 
 
 def test_clear_errors(cls):
-    with pytest.raises(ValueError, match="horizon must be an integer >= 1"):
+    name = cls.__name__
+    with pytest.raises(ValueError, match=f"The 'horizon' parameter of {name} must be an int in the range"):
         cls(horizon=0).fit(None, Y)
-    with pytest.raises(ValueError, match="normalization must be one of"):
+    with pytest.raises(ValueError, match=f"The 'lookback' parameter of {name} must be an int .* Got True"):
+        cls(lookback=True).fit(None, Y)  # an integer parameter refuses True (bool is an int subclass)
+    with pytest.raises(ValueError, match="'normalization' parameter .* must be a str among .* or None"):
         cls(normalization="batch").fit(None, Y)
-    with pytest.raises(ValueError, match="loss must be one of"):
+    with pytest.raises(ValueError, match="'loss' parameter .* must be a str among"):
         cls(loss="mape").fit(None, Y)
+    with pytest.raises(
+        ValueError, match="'dropout' parameter .* must be a float in the range \\[0.0, 1.0\\)"
+    ):
+        cls(dropout=1.0).fit(None, Y)
     with pytest.raises(ValueError, match="n_samples=10"):
         cls(lookback=12, horizon=4).fit(None, Y[:10])
     model = cls(**CHEAP).fit(None, Y)
@@ -181,6 +194,144 @@ def test_default_lookback_follows_horizon_and_season(cls):
     assert model.lookback_ == 72
     short = cls(horizon=6, seasonal_period=52, max_epochs=1, hidden_size=4, random_state=0).fit(None, Y[:100])
     assert short.lookback_ == (100 - 20 - 6) // 2  # capped by the data
+    # a yearly season of daily data no longer asks for 3 * 365 = 1095 steps: the season's share is
+    # capped (Fourier terms carry long seasons, see the lookback docs)
+    assert cls(horizon=7, seasonal_period=365)._resolve_lookback(5000) == MAX_SEASONAL_LOOKBACK == 256
+    assert cls(horizon=100, seasonal_period=365)._resolve_lookback(5000) == 400  # 4 * horizon still rules
+    assert "FourierFeatures(period=365.25" in cls.__doc__
+
+
+def test_parameters_are_validated_once_per_fit_with_sklearn_constraints(cls, monkeypatch):
+    calls = []
+    original = cls._validate_params
+    monkeypatch.setattr(cls, "_validate_params", lambda self: calls.append(1) or original(self))
+    cls(**CHEAP).fit(None, Y[:60])
+    assert calls == [1]
+    # every shared parameter is declared, each subclass's own ones too
+    assert set(cls._parameter_constraints) == set(cls().get_params())
+
+
+def test_family_specific_parameter_constraints():
+    with pytest.raises(
+        ValueError, match="'kernel_size' parameter of TCNForecaster must be an int in the range \\[2"
+    ):
+        TCNForecaster(kernel_size=1).fit(None, Y)
+    assert (
+        TCNForecaster(**CHEAP, num_layers=None).fit(None, Y[:60]).lookback_ == 12
+    )  # None: sized by lookback
+    with pytest.raises(ValueError, match="num_heads=3 must divide hidden_size=16"):
+        TransformerForecaster(**CHEAP, num_heads=3).fit(None, Y)
+    with pytest.raises(ValueError, match="'norm' parameter of TransformerForecaster must be a str among"):
+        TransformerForecaster(norm="group").fit(None, Y)
+    with pytest.raises(ValueError, match="'teacher_forcing' parameter of Seq2SeqForecaster must be a float"):
+        Seq2SeqForecaster(teacher_forcing=1.5).fit(None, Y)
+    with pytest.raises(ValueError, match="'num_layers' parameter of LSTMForecaster must be an int"):
+        LSTMForecaster(num_layers=None).fit(None, Y)  # only the TCN sizes itself
+
+
+def test_family_docs_describe_their_own_network():
+    assert "Stacked recurrent layers" in LSTMForecaster.__doc__
+    assert "Residual blocks" in TCNForecaster.__doc__ and "recurrent" not in TCNForecaster.__doc__
+    assert "Transformer encoder layers" in TransformerForecaster.__doc__
+    assert "recurrent" not in TransformerForecaster.__doc__
+    assert "encoder and in the decoder" in Seq2SeqForecaster.__doc__
+
+
+# -- offsets and scales -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("c, b", [(1e-9, 0.0), (1e20, 0.0), (1.0, 1.234567e9), (3e3, -7e6)])
+def test_forecasts_follow_offset_and_scale(cls, c, b):
+    """Forecasts of c * y + b are c * f(y) + b: each series is standardised in float64 before the
+    float32 cast, so the network sees the same inputs whatever the units. Pure scalings are exact to
+    float64 rounding (the float32 inputs are bit-identical); with an offset the data c * y + b
+    themselves are only known to ulp(b) (2.4e-7 at 1.234567e9), which bounds the difference. Cast
+    first, the offset series forecast about 40 units off and 1e20 raised NonFiniteLossError."""
+    settings = {**CHEAP, "max_epochs": 2}
+    reference = cls(**settings).fit(None, Y).predict(_no_x(6))
+    shifted = cls(**settings).fit(None, c * Y + b).predict(_no_x(6))
+    tolerance = 8 * np.spacing(abs(b)) / c + 1e-12 * Y.std()
+    np.testing.assert_allclose((shifted - b) / c, reference, rtol=0, atol=tolerance)
+
+
+def test_non_finite_loss_leads_with_the_data_when_they_cause_it():
+    y = np.random.default_rng(0).normal(size=200) * 1e30
+    with pytest.raises(NonFiniteLossError) as err:  # normalization=None: the values reach float32 as given
+        LSTMForecaster(**CHEAP, normalization=None).fit(None, y)
+    message = str(err.value)
+    assert re.match(r"y reaches [0-9.]+e\+30, too large for the network's float32 arithmetic", message)
+    assert "normalization='instance'" in message and "learning rate" in message  # the loop's part follows
+    # with the default normalisation the same series trains: standardised in float64 first
+    pred = LSTMForecaster(**CHEAP).fit(None, y).forecast(4)
+    assert np.isfinite(pred).all() and np.abs(pred).max() > 1e28
+
+
+# -- training that never helps -------------------------------------------------------------------
+
+
+def _sp500_close():
+    return load_sp500()["close"].to_numpy()[:600]
+
+
+def test_no_improvement_advice_fits_the_series():
+    price = _sp500_close()
+    returns = np.diff(np.log(price))
+    assert "normalization='last'" in _no_improvement_advice(price[:, None], "instance")
+    assert "hard to beat" in _no_improvement_advice(price[:, None], "last")
+    advice = _no_improvement_advice(returns[:, None], "instance")
+    assert "NaiveForecaster(strategy='mean')" in advice and "normalization='last' would not help" in advice
+    assert "use 'instance'" in _no_improvement_advice(returns[:, None], "last")
+    assert "learning_rate" in _no_improvement_advice(Y[:, None], "instance")  # a seasonal series
+
+
+def test_kept_initial_weights_warn_once_with_a_stable_message():
+    """A learning rate of 0.3 makes every epoch worse than the untrained network on returns: the
+    initial weights are kept, with one warning per fit whose text is the same at every refit (as
+    in a backtest; it used to embed the loss value), so anything that de-duplicates warnings by
+    their text collapses them."""
+    returns = np.diff(np.log(_sp500_close()))
+    # normalization set: the advice judged from the series is for a user's choice ("auto" chose itself)
+    settings = {**CHEAP, "max_epochs": 3, "patience": 2, "learning_rate": 0.3, "normalization": "instance"}
+    messages = []
+    for end in (400, 450, 500):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = TransformerForecaster(**settings).fit(None, returns[:end])
+        assert model.best_epoch_ == 0
+        messages += [str(w.message) for w in caught if issubclass(w.category, TrainingWarning)]
+    assert len(messages) == 3 and len(set(messages)) == 1, messages  # one per fit, one text
+    message = messages[0]
+    assert message.startswith("TransformerForecaster kept its initial weights")
+    assert "NaiveForecaster(strategy='mean')" in message and not any(ch.isdigit() for ch in message)
+    with pytest.warns(TrainingWarning, match="random walk.*try normalization='last'"):
+        TransformerForecaster(**settings).fit(None, _sp500_close())
+
+
+# -- devices, progress bar, state ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks a CPU-only PyTorch")
+def test_unavailable_device_is_a_clear_error(cls):
+    with pytest.raises(ValueError, match="device='cuda', but this PyTorch cannot use CUDA.*device='cpu'"):
+        cls(**CHEAP, device="cuda").fit(None, Y)
+    with pytest.raises(ValueError, match="device='gpu' is not a torch device"):
+        cls(**CHEAP, device="gpu").fit(None, Y)
+
+
+def test_progress_bar_names_the_estimator(cls, capsys):
+    cls(**{**CHEAP, "max_epochs": 1}, verbose=True).fit(None, Y[:60])
+    err = capsys.readouterr().err
+    assert cls.__name__ in err and "Network" not in err
+
+
+def test_no_tensors_are_left_on_the_estimator(cls):
+    """The normaliser holds float64 numpy statistics only; the network is the one torch state."""
+    model = cls(**CHEAP).fit(None, Y[:60])
+    tensors = [k for k, v in vars(model).items() if isinstance(v, torch.Tensor) and k != "module_"]
+    assert tensors == []
+    normalizer = model._normalizer
+    np.testing.assert_allclose(normalizer.series_loc_, [Y[:60].mean()])
+    np.testing.assert_allclose(normalizer.series_scale_, [Y[:60].std()])
 
 
 @pytest.mark.parametrize("cls", RECURRENT, ids=lambda c: c.__name__)
@@ -329,6 +480,109 @@ def test_stacked_cell_steps_as_the_stacked_layer(cell):
         out_dropped, dropped = cells.train()(x[:, 0], cells.layers(start))
     assert not torch.allclose(out_dropped, out)
     torch.testing.assert_close(dropped[0], kept[0])
+
+
+# -- quantiles (issue 16): a quantile head or residual bands, for every family -------------------
+
+LEVELS = np.array([0.1, 0.5, 0.9])
+
+
+def _quantiles(model, h, levels=LEVELS):
+    return model._predict_quantiles(np.arange(1, h + 1), _no_x(h), np.asarray(levels))
+
+
+@pytest.mark.parametrize("head", [None, [0.1, 0.9]], ids=["residual", "head"])
+def test_quantiles_shapes_order_and_median(cls, head):
+    y = np.column_stack([Y, 10.0 * Y + 3.0])
+    model = cls(**CHEAP, quantiles=head).fit(None, y)
+    point = model.predict(_no_x(10))
+    bands = _quantiles(model, 10)  # 10 steps: three rollout blocks of horizon 4
+    assert bands.shape == (10, 2, 3) and np.isfinite(bands).all()
+    assert (np.diff(bands, axis=-1) >= 0).all()  # never crossing
+    assert ((bands[..., 0] <= point) & (point <= bands[..., 2])).all()
+    # the second series is the first, rescaled: so are its quantiles (window units, then decoded)
+    np.testing.assert_allclose(bands[:, 1], 10.0 * bands[:, 0] + 3.0, rtol=1e-4)
+    if head is None:
+        assert model.quantiles_ is None and model.residual_quantiles_.shape == (4, 203)
+    else:  # the median is trained (added to [0.1, 0.9]) and is the point forecast
+        np.testing.assert_array_equal(model.quantiles_, LEVELS)
+        # (one of the sorted values: an undertrained head may cross, and sorting uncrosses it)
+        assert np.isclose(bands, point[..., None], rtol=1e-6, atol=1e-7).any(axis=-1).all()
+        assert model.residual_quantiles_ is None
+        # between trained levels: linear interpolation (0.3 is half-way from 0.1 to 0.5), in float32
+        middle = _quantiles(model, 4, [0.1, 0.3, 0.5])
+        np.testing.assert_allclose(middle[..., 1], middle[..., [0, 2]].mean(axis=-1), rtol=0, atol=1e-5)
+    # predict_origins: (n_origins, n_steps, k, n_q) in one pass, equal to the hook
+    origins = model.predict_origins([len(y)], 10, y=y, quantiles=LEVELS)
+    assert origins.shape == (1, 10, 2, 3)
+    np.testing.assert_allclose(origins[0], bands, rtol=1e-6, atol=1e-7)
+
+
+def test_quantiles_are_deterministic_and_survive_pickling():
+    import pickle
+
+    for head in (None, [0.2, 0.8]):
+        a = LSTMForecaster(**CHEAP, quantiles=head).fit(None, Y)
+        b = LSTMForecaster(**CHEAP, quantiles=head).fit(None, Y)
+        np.testing.assert_array_equal(_quantiles(a, 6, [0.2, 0.5, 0.8]), _quantiles(b, 6, [0.2, 0.5, 0.8]))
+        loaded = pickle.loads(pickle.dumps(a))
+        np.testing.assert_array_equal(_quantiles(loaded, 6, [0.25, 0.5]), _quantiles(a, 6, [0.25, 0.5]))
+
+
+def test_bands_widen_beyond_the_horizon_as_independent_block_errors():
+    from tsforecast.training.quantiles import widen
+
+    deviation = torch.tensor([[[-1.0, 0.5], [-2.0, 1.0], [-3.0, 2.0]]])  # (1, H=3, 2 levels)
+    torch.testing.assert_close(widen(deviation, 0), deviation)
+    expected = torch.sign(deviation) * torch.sqrt(deviation**2 + 2 * deviation[:, -1:] ** 2)
+    torch.testing.assert_close(widen(deviation, 2), expected)  # block 2: two blocks fed back before it
+
+
+def test_pinball_loss_is_the_quantile_loss():
+    from tsforecast.training.quantiles import pinball_loss
+
+    pred = torch.tensor([[[0.0, 1.0, 3.0]]])  # levels 0.1, 0.5, 0.9
+    target = torch.tensor([[[2.0]]])
+    # errors 2, 1, -1: 0.1 * 2, 0.5 * 1, (0.9 - 1) * -1
+    loss = pinball_loss(LEVELS)(pred, target, reduction="sum")
+    assert float(loss) == pytest.approx(0.2 + 0.5 + 0.1)
+
+
+def test_quantile_errors_name_the_problem():
+    with pytest.raises(ValueError, match="quantiles must lie strictly between 0 and 1"):
+        LSTMForecaster(**CHEAP, quantiles=[0.1, 1.0]).fit(None, Y)
+    with pytest.raises(ValueError, match="quantiles has duplicated values"):
+        LSTMForecaster(**CHEAP, quantiles=[0.1, 0.1]).fit(None, Y)
+    with pytest.raises(ValueError, match="'quantiles' parameter of LSTMForecaster must be an array-like"):
+        LSTMForecaster(**CHEAP, quantiles=0.1).fit(None, Y)
+    head = LSTMForecaster(**CHEAP, quantiles=[0.1, 0.9]).fit(None, Y)
+    with pytest.raises(ValueError, match=r"\[0.05\] lie outside the levels LSTMForecaster's quantile head"):
+        _quantiles(head, 4, [0.05, 0.5])
+    with pytest.raises(ValueError, match="quantiles must lie strictly between 0 and 1"):
+        head.predict_origins([200], 4, quantiles=[0.5, 1.5])
+    with pytest.raises(ValueError, match="quantiles must be in increasing order"):
+        head.predict_origins([200], 4, quantiles=[0.9, 0.1])
+    no_validation = LSTMForecaster(**CHEAP, early_stopping=False).fit(None, Y)
+    with pytest.raises(ValueError, match="no residuals to draw quantiles from.*early_stopping=True"):
+        _quantiles(no_validation, 4)
+    with pytest.warns(UserWarning, match="loss='mae' is not used"):
+        LSTMForecaster(**CHEAP, quantiles=[0.5], loss="mae").fit(None, Y)
+
+
+def test_residual_band_covers_held_out_etth1():
+    """ETTh1 OT (hourly, raw units): an LSTM fit on 4000 hours; the 80% residual band over the next
+    2000 hours' windows (165 origins every 12 h, 24 steps) covers close to 80%: measured 0.868
+    (0.744 for a quantile head with the same cheap training; see benchmarks/neural_intervals.py
+    for the families and both sources at a longer training)."""
+    y = load_etth1()["OT"].to_numpy()[:6000]
+    model = LSTMForecaster(
+        lookback=48, horizon=24, hidden_size=16, max_epochs=5, steps_per_epoch=40, random_state=0
+    ).fit(None, y[:4000])
+    origins = np.arange(4000, 6000 - 24 + 1, 12)
+    bands = model.predict_origins(origins, 24, y=y, quantiles=[0.1, 0.9])[:, :, 0]
+    truth = y[origins[:, None] + np.arange(24)]
+    coverage = np.mean((truth >= bands[..., 0]) & (truth <= bands[..., 1]))
+    assert 0.7 <= coverage <= 0.9, coverage
 
 
 # -- accuracy on real data (slow) -------------------------------------------------------------

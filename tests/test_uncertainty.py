@@ -6,6 +6,7 @@ textbook intervals, checked against the formulas of Hyndman & Athanasopoulos (FP
 
 from __future__ import annotations
 
+import functools
 import pickle
 
 import numpy as np
@@ -254,3 +255,106 @@ def test_naive_intervals_refuse_a_history_too_short_for_a_spread(strategy, n):
     assert np.isfinite(model.predict(np.empty((2, 0)))).all()
     with pytest.raises(ValueError, match=f"needs at least \\d+ observed steps.*n_samples={n}"):
         model.predict_interval(np.empty((2, 0)))
+
+
+# -- backtest(coverage=...) ------------------------------------------------------------------------
+
+
+def test_backtest_records_bounds_and_scores_them_per_fold(hourly_panel):
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from tsforecast.metrics import empirical_coverage, interval_score, mean_interval_width
+    from tsforecast.model_selection import backtest
+
+    y = hourly_panel
+    cv = TimeSeriesSplit(n_splits=3, test_size=12)
+    models = {"drift": NaiveForecaster("drift"), "last": NaiveForecaster()}
+    result = backtest(models, None, y, cv=cv, coverage=[0.8, 0.95], scoring=["mae"])
+    assert result.metrics == [
+        "mae",
+        "coverage_80",
+        "width_80",
+        "interval_score_80",
+        "coverage_95",
+        "width_95",
+        "interval_score_95",
+    ]
+    summary = result.summary()
+    assert {"mae", "coverage_80", "width_95", "interval_score_95"} <= set(summary.columns)
+    preds = result.predictions
+    assert {"lower_80", "upper_80", "lower_95", "upper_95"} <= set(preds.columns)
+    for fold, (train, test) in enumerate(cv.split(y)):
+        model = NaiveForecaster("drift").fit(None, y.iloc[train])
+        lower, upper = model.predict_interval(pd.DataFrame(index=y.index[test]), coverage=0.8)
+        rows = preds[(preds["model"] == "drift") & (preds["fold"] == fold)]
+        np.testing.assert_allclose(rows["lower_80"], lower.ravel())
+        np.testing.assert_allclose(rows["upper_80"], upper.ravel())
+        score = result.scores[(result.scores["model"] == "drift") & (result.scores["fold"] == fold)].iloc[0]
+        truth = y.iloc[test].to_numpy()
+        assert score["coverage_80"] == pytest.approx(empirical_coverage(truth, lower, upper))
+        assert score["width_80"] == pytest.approx(mean_interval_width(lower, upper))
+        assert score["interval_score_80"] == pytest.approx(interval_score(truth, lower, upper, coverage=0.8))
+    # refit=False moves the model forward with update: same bounds for the naive family
+    moved = backtest(models, None, y, cv=cv, coverage=0.8, refit=False, scoring="mae")
+    np.testing.assert_allclose(moved.predictions["upper_80"], result.predictions["upper_80"])
+    with pytest.raises(TypeError, match="LinearRegression has no predict_interval.*ConformalForecaster"):
+        backtest(LinearRegression(), np.arange(len(y.index))[:, None] * 1.0, y, cv=cv, coverage=0.8)
+    with pytest.raises(ValueError, match="coverage must lie strictly between 0 and 1"):
+        backtest(models, None, y, cv=cv, coverage=80)
+
+
+def test_plots_shade_the_bands_of_forecast_and_backtest(hourly_ot, hourly_panel):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from tsforecast.model_selection import backtest
+    from tsforecast.plotting import plot_backtest, plot_forecast
+
+    table = NaiveForecaster("drift").fit(None, hourly_ot).forecast(24, coverage=[0.8, 0.95])
+    ax = plot_forecast(hourly_ot, table, history=48)
+    assert [line.get_label() for line in ax.get_lines()] == ["history", "forecast"]
+    bands = ax.collections
+    assert [band.get_label() for band in bands] == ["80%", "95%"]
+    # the 80% band lies inside the 95% one, and its vertices are the forecast's bounds
+    upper80 = bands[0].get_paths()[0].vertices[:, 1].max()
+    assert upper80 == pytest.approx(table["upper_80"].max())
+    assert bands[1].get_paths()[0].vertices[:, 1].max() == pytest.approx(table["upper_95"].max())
+    two = NaiveForecaster().fit(None, hourly_panel).forecast(6, coverage=0.9)
+    labels = [band.get_label() for band in plot_forecast(hourly_panel, two).collections]
+    assert labels == ["OT 90%", "HUFL 90%"]
+
+    result = backtest(NaiveForecaster(), None, hourly_ot, cv=TimeSeriesSplit(3, test_size=12), coverage=0.8)
+    top, _ = plot_backtest(result, hourly_ot)
+    shaded = [band for band in top.collections if band.get_paths()]
+    assert len(shaded) == 3  # one band per fold
+    assert [band.get_label() for band in shaded][0] == "NaiveForecaster 80%"
+
+
+def test_backtest_bounds_of_neural_models_come_batched_and_equal_the_update_loop(hourly_ot, monkeypatch):
+    from tsforecast import LSTMForecaster
+    from tsforecast import model_selection as ms
+    from tsforecast.model_selection import ExpandingWindowSplitter, backtest
+
+    cheap = LSTMForecaster(**CASES["LSTMForecaster"][0].params)
+    cv = ExpandingWindowSplitter(initial_window=200, horizon=6, step=6)
+    calls = []
+    original = LSTMForecaster.predict_origins
+
+    @functools.wraps(original)
+    def counting(self, *args, **kwargs):
+        calls.append(kwargs.get("quantiles"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LSTMForecaster, "predict_origins", counting)
+    batched = backtest(cheap, None, hourly_ot, cv=cv, refit=False, coverage=[0.8, 0.95], scoring="mae")
+    assert len(calls) == 2 and calls[0] is None and len(calls[1]) == 4  # points, then 4 bound levels
+    monkeypatch.setattr(ms, "_origins_give", lambda final, coverages: False)  # fold by fold instead
+    looped = backtest(cheap, None, hourly_ot, cv=cv, refit=False, coverage=[0.8, 0.95], scoring="mae")
+    assert len(calls) == 2
+    for column in ("y_pred", "lower_80", "upper_80", "lower_95", "upper_95"):
+        np.testing.assert_allclose(
+            batched.predictions[column], looped.predictions[column], rtol=1e-5, atol=1e-6
+        )

@@ -10,6 +10,11 @@ Percentage metrics (MAPE, sMAPE) are on a percent scale: MAPE in 0-100+ and
 sMAPE in 0-200, so scikit-learn's ``mean_absolute_percentage_error`` (a
 fraction) is 100 times smaller than ours.
 
+Panels: for a ``y_true`` indexed by (series id, time), MASE, sMAPE and MAPE are
+computed per series and averaged over the series, as in the M4 competition
+(MASE scaled by each series' own ``y_train``); :func:`mean_over_series` does the
+same for any metric, e.g. ``mean_over_series(mean_absolute_error, y_true, y_pred)``.
+
 Examples
 --------
 >>> from tsforecast.metrics import mean_absolute_error
@@ -36,6 +41,10 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from tsforecast._constraints import Number
+from tsforecast.panel import is_panel, mean_over_series
 
 __all__ = [
     "CRPS_QUANTILES",
@@ -50,6 +59,7 @@ __all__ = [
     "make_interval_scorer",
     "make_mase_scorer",
     "mean_interval_width",
+    "mean_over_series",
     "mean_absolute_error",
     "mean_absolute_percentage_error",
     "mean_absolute_scaled_error",
@@ -126,9 +136,15 @@ def _check_multioutput(multioutput: str | ArrayLike, n_targets: int) -> str | np
     return _check_non_negative(weights, "multioutput weights")
 
 
-def _check_seasonal_period(seasonal_period: Any) -> None:
-    if not isinstance(seasonal_period, Integral) or isinstance(seasonal_period, bool) or seasonal_period < 1:
-        raise ValueError(f"seasonal_period must be a positive integer, got {seasonal_period!r}.")
+#: scikit-learn's declarative checks of the metrics' arguments (``validate_params``): one wording,
+#: "The 'seasonal_period' parameter of make_mase_scorer must be an int in the range [1, inf)...".
+_SEASON = [Number(Integral, 1, None, closed="left")]
+_POINT_ARGUMENTS = {
+    "y_true": ["array-like"],
+    "y_pred": ["array-like"],
+    "sample_weight": ["array-like", None],
+    "multioutput": [StrOptions(set(_MULTIOUTPUT_STRINGS)), "array-like"],
+}
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
@@ -152,6 +168,10 @@ def _safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=out, where=den > 0)
 
 
+@validate_params(
+    {**_POINT_ARGUMENTS, "y_train": ["array-like"], "seasonal_period": _SEASON},
+    prefer_skip_nested_validation=True,
+)
 def mean_absolute_scaled_error(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -199,8 +219,17 @@ def mean_absolute_scaled_error(
     >>> mean_absolute_scaled_error([5.0, 6.0], [5.5, 5.0], y_train=y_train)
     0.5
     """
+    if is_panel(y_true):
+        return mean_over_series(
+            mean_absolute_scaled_error,
+            y_true,
+            y_pred,
+            y_train=y_train,
+            seasonal_period=seasonal_period,
+            sample_weight=sample_weight,
+            multioutput=multioutput,
+        )
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
-    _check_seasonal_period(seasonal_period)
     y_train = _as_float(y_train, "y_train")
     y_train = y_train.reshape(len(y_train), -1)
     if y_train.shape[1] != y_true.shape[1]:
@@ -218,6 +247,7 @@ def mean_absolute_scaled_error(
     return _aggregate(_safe_ratio(mae, scale), multioutput)
 
 
+@validate_params(_POINT_ARGUMENTS, prefer_skip_nested_validation=True)
 def symmetric_mean_absolute_percentage_error(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -253,11 +283,20 @@ def symmetric_mean_absolute_percentage_error(
     >>> symmetric_mean_absolute_percentage_error([100.0, 0.0], [300.0, 0.0])
     50.0
     """
+    if is_panel(y_true):
+        return mean_over_series(
+            symmetric_mean_absolute_percentage_error,
+            y_true,
+            y_pred,
+            sample_weight=sample_weight,
+            multioutput=multioutput,
+        )
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
     terms = _safe_ratio(np.abs(y_true - y_pred), np.abs(y_true) + np.abs(y_pred))
     return _aggregate(200.0 * _weighted_mean(terms, sample_weight), multioutput)
 
 
+@validate_params(_POINT_ARGUMENTS, prefer_skip_nested_validation=True)
 def mean_absolute_percentage_error(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -295,11 +334,29 @@ def mean_absolute_percentage_error(
     >>> mean_absolute_percentage_error([100.0, 200.0], [110.0, 150.0])
     17.5
     """
+    if is_panel(y_true):
+        return mean_over_series(
+            mean_absolute_percentage_error,
+            y_true,
+            y_pred,
+            sample_weight=sample_weight,
+            multioutput=multioutput,
+        )
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
     terms = _safe_ratio(np.abs(y_true - y_pred), np.abs(y_true))
     return _aggregate(100.0 * _weighted_mean(terms, sample_weight), multioutput)
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred_quantiles": ["array-like"],
+        "quantiles": ["array-like"],
+        "sample_weight": ["array-like", None],
+        "multioutput": [StrOptions(set(_MULTIOUTPUT_STRINGS)), "array-like"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def mean_quantile_loss(
     y_true: ArrayLike,
     y_pred_quantiles: ArrayLike,
@@ -420,6 +477,7 @@ class _MASEScorer:
         return f"make_mase_scorer(seasonal_period={self.seasonal_period!r})"
 
 
+@validate_params({"seasonal_period": _SEASON}, prefer_skip_nested_validation=True)
 def make_mase_scorer(seasonal_period: int = 1) -> Callable[..., float]:
     """Make a scorer ``scorer(estimator, X, y) -> -MASE`` for model selection.
 
@@ -444,7 +502,6 @@ def make_mase_scorer(seasonal_period: int = 1) -> Callable[..., float]:
     >>> make_mase_scorer(seasonal_period=12)
     make_mase_scorer(seasonal_period=12)
     """
-    _check_seasonal_period(seasonal_period)
     return _MASEScorer(seasonal_period)
 
 

@@ -12,9 +12,10 @@ origins: :class:`~sklearn.model_selection.TimeSeriesSplit` (with ``gap`` and
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,19 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.model_selection import BaseCrossValidator
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import _num_samples
 
 from tsforecast import metrics as _metrics
-from tsforecast.base import BaseForecaster
+from tsforecast._splitters import (
+    _POSITIVE,
+    ExpandingWindowSplitter,
+    SlidingWindowSplitter,
+    temporal_train_test_split,
+)
+from tsforecast.base import BaseForecaster, check_levels, coverage_label, interval_levels
+from tsforecast.panel import is_panel
 
 __all__ = [
     "BacktestResult",
@@ -50,197 +57,6 @@ _SCORE_COLUMNS = (
     "fit_seconds",
     "predict_seconds",
 )
-
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
-# -- splitters ---------------------------------------------------------------------------------
-
-
-class _WindowSplitter(BaseCrossValidator):
-    """Cutoffs every ``step`` steps from the first training window while a full test block fits."""
-
-    def _train_start(self, stop: int) -> int:
-        raise NotImplementedError
-
-    def _stops(self, n_samples: int) -> np.ndarray:
-        first = _check_int(getattr(self, self._window_name), self._window_name, 1)
-        horizon = _check_int(self.horizon, "horizon", 1)
-        gap = _check_int(self.gap, "gap", 0)
-        stops = np.arange(first, n_samples - gap - horizon + 1, _check_int(self.step, "step", 1))
-        if len(stops) == 0:
-            raise ValueError(
-                f"{type(self).__name__} finds no fold in n_samples={n_samples} time steps: one fold "
-                f"needs {first} training + {gap} gap + {horizon} test steps = {first + gap + horizon}."
-            )
-        return stops
-
-    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield the (train, test) positions of every fold, in time order; only ``len(X)`` is used."""
-        gap, horizon = int(self.gap), int(self.horizon)
-        for stop in self._stops(_num_samples(X)):
-            yield np.arange(self._train_start(int(stop)), stop), np.arange(stop + gap, stop + gap + horizon)
-
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Return the number of folds, which depends on ``len(X)`` (X is required)."""
-        if X is None:
-            raise ValueError(f"{type(self).__name__}.get_n_splits needs X: the folds depend on its length.")
-        return len(self._stops(_num_samples(X)))
-
-
-class ExpandingWindowSplitter(_WindowSplitter):
-    """Expanding-window folds: training data from the start of the series to each cutoff.
-
-    The first training block holds ``initial_window`` steps; each later cutoff
-    is ``step`` steps further, while a full test block of ``horizon`` steps,
-    ``gap`` steps after the cutoff, still fits (later steps are left unused).
-
-    Parameters
-    ----------
-    initial_window : int
-        Training steps of the first fold.
-    horizon : int
-        Test steps of every fold: steps ``gap + 1 .. gap + horizon`` after the cutoff.
-    step : int, default=1
-        Steps between consecutive cutoffs.
-    gap : int, default=0
-        Steps skipped between the cutoff and the test block.
-
-    See Also
-    --------
-    SlidingWindowSplitter : Training blocks of a fixed length.
-    sklearn.model_selection.TimeSeriesSplit : Folds anchored at the end of the series.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsforecast.model_selection import ExpandingWindowSplitter
-    >>> for train, test in ExpandingWindowSplitter(initial_window=3, horizon=2, step=2).split(np.zeros(8)):
-    ...     print(train, test)
-    [0 1 2] [3 4]
-    [0 1 2 3 4] [5 6]
-    """
-
-    _window_name = "initial_window"
-
-    def __init__(self, initial_window: int, horizon: int, step: int = 1, gap: int = 0):
-        self.initial_window = initial_window
-        self.horizon = horizon
-        self.step = step
-        self.gap = gap
-
-    def _train_start(self, stop: int) -> int:
-        return 0
-
-
-class SlidingWindowSplitter(_WindowSplitter):
-    """Sliding-window folds: the last ``window`` steps up to each cutoff.
-
-    Like :class:`ExpandingWindowSplitter`, but every training block has the
-    same length, so old data leave the window as the cutoff moves.
-
-    Parameters
-    ----------
-    window : int
-        Training steps of every fold.
-    horizon : int
-        Test steps of every fold: steps ``gap + 1 .. gap + horizon`` after the cutoff.
-    step : int, default=1
-        Steps between consecutive cutoffs.
-    gap : int, default=0
-        Steps skipped between the cutoff and the test block.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsforecast.model_selection import SlidingWindowSplitter
-    >>> for train, test in SlidingWindowSplitter(window=3, horizon=1, step=2, gap=1).split(np.zeros(8)):
-    ...     print(train, test)
-    [0 1 2] [4]
-    [2 3 4] [6]
-    """
-
-    _window_name = "window"
-
-    def __init__(self, window: int, horizon: int, step: int = 1, gap: int = 0):
-        self.window = window
-        self.horizon = horizon
-        self.step = step
-        self.gap = gap
-
-    def _train_start(self, stop: int) -> int:
-        return stop - int(self.window)
-
-
-# -- temporal train/test split -----------------------------------------------------------------
-
-
-def _n_rows(size: Any, n: int, name: str) -> int:
-    if size is None:
-        return 0
-    if isinstance(size, numbers.Integral) and not isinstance(size, bool) and 0 <= size < n:
-        return int(size)
-    if isinstance(size, numbers.Real) and not isinstance(size, numbers.Integral) and 0 < size < 1:
-        return int(np.ceil(size * n))
-    raise ValueError(f"{name} must be a number of rows in [0, {n}) or a fraction in (0, 1), got {size!r}.")
-
-
-def temporal_train_test_split(
-    *arrays: Any, test_size: float | int, validation_size: float | int | None = None
-) -> list[Any]:
-    """Split arrays into train, (validation) and test parts in time order.
-
-    The last ``test_size`` rows are the test part, the ``validation_size`` rows
-    before them the validation part, and the earlier rows the training part.
-    Nothing is shuffled; pandas objects keep their index.
-
-    Parameters
-    ----------
-    *arrays : sequence of array-like, Series or DataFrame
-        Arrays with the same number of rows (time steps), e.g. ``X, y``.
-    test_size : int or float
-        Rows of the test part, or a fraction in (0, 1) of all rows (rounded up).
-    validation_size : int or float, default=None
-        Rows of the validation part, or a fraction of all rows (rounded up);
-        ``None``: no validation part.
-
-    Returns
-    -------
-    splits : list
-        Each array's train, (validation,) and test parts, in that order:
-        ``[X_train, X_test, y_train, y_test]``, or with ``validation_size``
-        ``[X_train, X_val, X_test, y_train, y_val, y_test]``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsforecast.model_selection import temporal_train_test_split
-    >>> temporal_train_test_split(np.arange(10), test_size=2, validation_size=0.3)
-    [array([0, 1, 2, 3, 4]), array([5, 6, 7]), array([8, 9])]
-    """
-    if not arrays:
-        raise ValueError("temporal_train_test_split needs at least one array.")
-    lengths = sorted({_num_samples(a) for a in arrays})
-    if len(lengths) > 1:
-        raise ValueError(f"All arrays must have the same number of rows (time steps), got {lengths}.")
-    n = lengths[0]
-    n_test, n_val = _n_rows(test_size, n, "test_size"), _n_rows(validation_size, n, "validation_size")
-    n_train = n - n_test - n_val
-    if n_test < 1 or n_train < 1:
-        raise ValueError(
-            f"With n_samples={n} the parts would have train={n_train}, validation={n_val} and "
-            f"test={n_test} rows; train and test need at least one."
-        )
-    bounds = [0, n_train, n_train + n_val, n] if validation_size is not None else [0, n_train, n]
-    return [
-        a[start:stop] if isinstance(a, list) else _safe_indexing(a, slice(start, stop))
-        for a in arrays
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
 
 
 # -- scoring -----------------------------------------------------------------------------------
@@ -301,7 +117,7 @@ class _Metric:
 
     def per_fold(self, y_true: np.ndarray, y_pred: np.ndarray, bounds: np.ndarray, train: _Training):
         """Scores of every fold; rows ``bounds[i]:bounds[i + 1]`` of the (n, k) arrays are fold i's."""
-        if self.kind == "scorer":
+        if self.scorer is not None:  # kind "scorer"
             sign, out = (1.0 if self.greater_is_better else -1.0), []
             for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
                 replay = _Replay(y_pred[start:stop])
@@ -328,7 +144,7 @@ def _resolve_metric(name: str, spec: Any, seasonal_period: int) -> _Metric:
     kind = _LONG_NAMES.get(spec, spec) if isinstance(spec, str) else None
     if kind in _VECTOR_LOSSES:
         label = name[4:] if name == spec and name.startswith("neg_") else name
-        return _Metric(label, False, kind, seasonal_period=_check_int(seasonal_period, "seasonal_period", 1))
+        return _Metric(label, False, kind, seasonal_period=int(seasonal_period))
     scorer = _metrics.get_scorer(spec)
     if not callable(scorer):
         raise ValueError(f"scoring entry {name!r} must be a metric name or a scorer callable, got {spec!r}.")
@@ -452,18 +268,44 @@ def _predict(model: Any, X: Any, steps: np.ndarray) -> Any:
     return final._predict_at(X, steps)
 
 
-def _run_segment(estimator: Any, X: Any, y: Any, folds: list[_Fold]) -> list[tuple]:
+def _interval(model: Any, X: Any, steps: np.ndarray, coverages: np.ndarray) -> np.ndarray:
+    """Bounds of shape (n_rows, k, 2, n_coverages): ``[..., 0, c]`` lower, ``[..., 1, c]`` upper.
+
+    Like ``_predict``, a forecaster is told the steps of the rows.
+    """
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not hasattr(final, "predict_interval"):
+        raise TypeError(
+            f"backtest(coverage=...) needs intervals, but {type(final).__name__} has no predict_interval: "
+            "wrap it in tsforecast.ConformalForecaster(...) or leave coverage out."
+        )
+    if final is not model:
+        X = model[:-1].transform(X)
+    if isinstance(final, BaseForecaster):
+        lower, upper = final._interval_steps(
+            np.asarray(steps, dtype=np.int64), final._validate_X(X, reset=False), coverages
+        )
+    else:
+        lower, upper = final.predict_interval(X, coverage=list(coverages))
+    bounds = np.stack([np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)], axis=-2)
+    return bounds.reshape(len(steps), -1, 2, len(coverages))
+
+
+def _run_segment(
+    estimator: Any, X: Any, y: Any, folds: list[_Fold], coverages: np.ndarray | None = None
+) -> list[tuple]:
     """Fit on the first fold, then forecast every fold of the segment.
 
-    Returns ``(fold number, y_pred of shape (h, k), fit or update seconds, predict seconds)`` per fold.
+    Returns ``(fold number, y_pred of shape (h, k), fit or update seconds, predict seconds, bounds)``
+    per fold; bounds (see ``_interval``) are None without ``coverages``.
     """
     model, first = clone(estimator), folds[0]
     t0 = time.perf_counter()
     model.fit(_rows(X, first.train_start, first.train_stop), _rows(y, first.train_start, first.train_stop))
     fit_seconds = time.perf_counter() - t0
     final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-    if len(folds) > 1 and hasattr(final, "predict_origins"):
-        return _batched(model, X, y, folds, fit_seconds)
+    if len(folds) > 1 and hasattr(final, "predict_origins") and _origins_give(final, coverages):
+        return _batched(model, X, y, folds, fit_seconds, coverages)
     out, observed = [], first.train_stop
     for fold in folds:
         if fold.train_stop > observed:
@@ -472,19 +314,27 @@ def _run_segment(estimator: Any, X: Any, y: Any, folds: list[_Fold]) -> list[tup
             fit_seconds, observed = time.perf_counter() - t0, fold.train_stop
         t0 = time.perf_counter()
         steps = np.arange(fold.test_start, fold.test_stop) - observed + 1  # rows after the cutoff
-        y_pred = np.asarray(
-            _predict(model, _rows(X, fold.test_start, fold.test_stop), steps), dtype=np.float64
-        )
+        X_test = _rows(X, fold.test_start, fold.test_stop)
+        y_pred = np.asarray(_predict(model, X_test, steps), dtype=np.float64)
         y_pred = y_pred.reshape(fold.test_stop - fold.test_start, -1)
-        out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0))
+        bounds = None if coverages is None else _interval(model, X_test, steps, coverages)
+        out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0, bounds))
         fit_seconds = 0.0
     return out
 
 
-def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float) -> list[tuple]:
+def _origins_give(final: Any, coverages: np.ndarray | None) -> bool:
+    """Whether ``predict_origins`` gives what is asked: points, or with coverages its quantiles too."""
+    return coverages is None or "quantiles" in inspect.signature(final.predict_origins).parameters
+
+
+def _batched(
+    model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float, coverages: np.ndarray | None = None
+) -> list[tuple]:
     """Every origin of a segment in one ``predict_origins`` call (see backtest's Notes).
 
-    For a Pipeline, X goes through its fitted transformers and the final step forecasts.
+    For a Pipeline, X goes through its fitted transformers and the final step forecasts. With
+    coverages, a second batched call gives the quantiles of the bounds.
     """
     origins = np.array([f.train_stop for f in folds])  # rows of the segment where forecasts start
     n_steps = max(f.test_stop - f.train_stop for f in folds)
@@ -494,14 +344,21 @@ def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float)
     if isinstance(model, Pipeline):
         model, X_all = model.steps[-1][1], model[:-1].transform(X_all)
     pred = model.predict_origins(origins, n_steps, y=_rows(y, 0, last), X=X_all)
-    seconds = (time.perf_counter() - t0) / len(folds)
     pred = np.asarray(pred, dtype=np.float64).reshape(len(folds), n_steps, -1)
+    band = None
+    if coverages is not None:
+        levels, lower, upper = interval_levels(coverages)
+        q = model.predict_origins(origins, n_steps, y=_rows(y, 0, last), X=X_all, quantiles=list(levels))
+        q = np.asarray(q, dtype=np.float64).reshape(len(folds), n_steps, -1, len(levels))
+        band = np.stack([q[..., lower], q[..., upper]], axis=-2)  # (origin, step, k, 2, n_coverages)
+    seconds = (time.perf_counter() - t0) / len(folds)
     return [
         (
             f.number,
             pred[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
             fit_seconds * (i == 0),
             seconds,
+            None if band is None else band[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
         )
         for i, f in enumerate(folds)
     ]
@@ -526,9 +383,12 @@ class BacktestResult:
         Tidy forecasts, one row per model, fold, step and target: ``model``,
         ``fold``, ``cutoff``, ``step`` (steps after the cutoff), ``time`` (label
         of the forecast row), ``target`` (column name; for a 1-D y its name or
-        ``"y"``), ``y_true``, ``y_pred``. None if ``return_predictions=False``.
+        ``"y"``), ``y_true``, ``y_pred``, and with ``backtest(coverage=...)``
+        ``lower_<pct>``, ``upper_<pct>`` per coverage. None if ``return_predictions=False``.
     metrics : list of str
-        The metric columns of ``scores``, in the order given.
+        The metric columns of ``scores``, in the order given, then the interval
+        columns of ``backtest(coverage=...)``: ``coverage_<pct>``, ``width_<pct>``,
+        ``interval_score_<pct>`` per coverage.
     greater_is_better : dict of str to bool
         False for losses (MAE, RMSE, MASE, ...), which are reported positive.
 
@@ -585,7 +445,45 @@ def _model_name(estimator: Any) -> str:
     return type(estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator).__name__
 
 
-def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _interval_names(coverages: np.ndarray | None) -> dict[str, bool]:
+    """The interval columns of the scores, per coverage, with whether greater is better."""
+    names: dict[str, bool] = {}
+    for label in [] if coverages is None else [coverage_label(c) for c in coverages]:
+        # coverage is a measured fraction to compare with its nominal value, not a score to maximise
+        names.update({f"coverage_{label}": True, f"width_{label}": False, f"interval_score_{label}": False})
+    return names
+
+
+def _interval_scores(y_true: np.ndarray, band: np.ndarray, bounds: np.ndarray, coverages) -> dict:
+    """Per-fold coverage, mean width and interval score of each coverage, by tsforecast.metrics."""
+    folds = list(zip(bounds[:-1], bounds[1:], strict=True))
+    out = {}
+    for c, nominal in enumerate(coverages):
+        label, lower, upper = coverage_label(nominal), band[:, :, 0, c], band[:, :, 1, c]
+        out[f"coverage_{label}"] = [
+            _metrics.empirical_coverage(y_true[a:b], lower[a:b], upper[a:b]) for a, b in folds
+        ]
+        out[f"width_{label}"] = [_metrics.mean_interval_width(lower[a:b], upper[a:b]) for a, b in folds]
+        out[f"interval_score_{label}"] = [
+            _metrics.interval_score(y_true[a:b], lower[a:b], upper[a:b], coverage=nominal) for a, b in folds
+        ]
+    return out
+
+
+def _bound_columns(band: np.ndarray | None, coverages) -> dict[str, np.ndarray]:
+    """The tidy predictions' ``lower_<pct>``, ``upper_<pct>`` columns (none without bounds)."""
+    if band is None:
+        return {}
+    return {
+        f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+        for c, nominal in enumerate(coverages)
+        for s, side in enumerate(("lower", "upper"))
+    }
+
+
+def _assemble(
+    runs, folds, index, y, metrics, return_predictions, coverages=None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The score table and the tidy predictions, all folds of a model at once."""
     y_arr = np.asarray(y, dtype=np.float64).reshape(_num_samples(y), -1)
     k, targets = y_arr.shape[1], np.array(_target_names(y), dtype=object)
@@ -614,6 +512,10 @@ def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.Da
         )
         for metric in metrics:
             table[metric.name] = metric.per_fold(y_true, y_pred, bounds, train)
+        band = None if coverages is None else np.concatenate([r[4] for r in fold_runs])
+        if band is not None:
+            for column, values in _interval_scores(y_true, band, bounds, coverages).items():
+                table[column] = values
         scores.append(table)
         if return_predictions:
             of_row = np.repeat(np.arange(len(order)), np.diff(bounds))
@@ -628,12 +530,24 @@ def _assemble(runs, folds, index, y, metrics, return_predictions) -> tuple[pd.Da
                         "target": np.tile(targets, len(rows)),
                         "y_true": y_true.ravel(),
                         "y_pred": y_pred.ravel(),
+                        **_bound_columns(band, coverages),
                     }
                 )
             )
     return pd.concat(scores, ignore_index=True), (pd.concat(parts, ignore_index=True) if parts else None)
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "refit": ["boolean", _POSITIVE],
+        "scoring": [str, callable, list, tuple, dict, None],
+        "seasonal_period": [_POSITIVE],
+        "n_jobs": [numbers.Integral, None],
+        "return_predictions": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def backtest(
     estimator: Any | Mapping[str, Any],
     X: Any = None,
@@ -645,6 +559,7 @@ def backtest(
     seasonal_period: int = 1,
     n_jobs: int | None = None,
     return_predictions: bool = True,
+    coverage: float | Sequence[float] | None = None,
 ) -> BacktestResult:
     """Rolling-origin evaluation of a forecaster, or a leaderboard of several.
 
@@ -667,6 +582,12 @@ def backtest(
         cutoff and test block.
     y : Series, DataFrame or array-like of shape (n_samples,) or (n_samples, n_targets)
         The series; several columns are several series (``target`` in the output).
+        A panel indexed by (series id, time) is cut by time: ``cv`` splits its
+        sorted distinct stamps, so each fold has one cutoff for every series;
+        metrics are computed per series (MASE scaled per series) and averaged
+        over the fold's series, as in the M4 competition. The tables gain
+        ``n_series`` (scores) and ``series`` (predictions) columns; only
+        ``refit=True`` (see :mod:`tsforecast._panel_backtest`).
     cv : splitter
         Yields contiguous (train, test) blocks in time order: ``TimeSeriesSplit``
         (``gap``, ``max_train_size`` included), :class:`ExpandingWindowSplitter`,
@@ -700,6 +621,18 @@ def backtest(
         1 unless inside ``joblib.parallel_config`` (e.g. with a Dask backend).
     return_predictions : bool, default=True
         Keep the tidy forecasts in ``result.predictions``.
+    coverage : float or sequence of float, default=None
+        Also forecast prediction intervals of these nominal coverages (in
+        (0, 1), increasing) with each model's ``predict_interval``: the
+        predictions get ``lower_<pct>`` and ``upper_<pct>`` columns (e.g.
+        ``lower_80``) and the scores, per coverage, ``coverage_<pct>`` (the
+        fraction of the truth inside the band), ``width_<pct>`` (mean width)
+        and ``interval_score_<pct>`` (Winkler), as defined in
+        :mod:`tsforecast.metrics`. Models without intervals are refused; wrap
+        them in :class:`~tsforecast.ConformalForecaster`. With coverage and
+        ``refit=False``, a model whose ``predict_origins`` takes ``quantiles``
+        (the neural forecasters) gives the bounds in a second batched call;
+        others move forward with ``update`` fold by fold.
 
     Returns
     -------
@@ -731,13 +664,9 @@ def backtest(
     seasonal  0.0  0.000000        3
     last      1.5  1.870829        3
     """
-    if y is None:
-        raise ValueError("backtest requires y, the series to forecast.")
     estimators = dict(estimator) if isinstance(estimator, Mapping) else {_model_name(estimator): estimator}
     if not estimators:
         raise ValueError("estimator is an empty dict: give at least one model.")
-    if not (isinstance(refit, bool) or (isinstance(refit, numbers.Integral) and refit >= 1)):
-        raise ValueError(f"refit must be True, False or a positive int, got {refit!r}.")
     for name, est in estimators.items():
         if refit is not True and refit != 1 and not _can_update(est):
             raise TypeError(
@@ -745,6 +674,11 @@ def backtest(
                 f"({type(est).__name__}) lacks: use refit=True."
             )
     metrics = _resolve_scoring(scoring, seasonal_period)
+    coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
+    if is_panel(y):  # many series: one cutoff for all per fold, scores averaged over series
+        from tsforecast._panel_backtest import backtest_panel
+
+        return backtest_panel(estimators, X, y, cv, refit, metrics, coverages, n_jobs, return_predictions)
     n = _num_samples(y)
     pandas = [d for d in (y, X) if isinstance(d, (pd.Series, pd.DataFrame))]
     index = pandas[0].index if pandas else pd.RangeIndex(n)
@@ -760,14 +694,13 @@ def backtest(
         for group in _segments(folds, refit):
             start, stop = group[0].train_start, max(f.test_stop for f in group)
             shifted = [f.shifted(start) for f in group]
-            tasks.append((name, est, _rows(X, start, stop), _rows(y, start, stop), shifted))
+            tasks.append((name, est, _rows(X, start, stop), _rows(y, start, stop), shifted, coverages))
     results = Parallel(n_jobs=n_jobs)(delayed(_run_segment)(*task[1:]) for task in tasks)
     by_model: dict[str, tuple[list, set]] = {name: ([], set()) for name in estimators}
-    for (name, *_, group), res in zip(tasks, results, strict=True):
+    for (name, _, _, _, group, _), res in zip(tasks, results, strict=True):
         by_model[name][0].extend(res)
         by_model[name][1].add(group[0].number)
     runs = [(name, res, refits) for name, (res, refits) in by_model.items()]
-    scores, predictions = _assemble(runs, folds, index, y, metrics, return_predictions)
-    return BacktestResult(
-        scores, predictions, [m.name for m in metrics], {m.name: m.greater_is_better for m in metrics}
-    )
+    scores, predictions = _assemble(runs, folds, index, y, metrics, return_predictions, coverages)
+    greater_is_better = {m.name: m.greater_is_better for m in metrics} | _interval_names(coverages)
+    return BacktestResult(scores, predictions, list(greater_is_better), greater_is_better)

@@ -8,13 +8,71 @@ backend).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tsforecast.panel import is_panel
+
 __all__ = ["plot_backtest", "plot_forecast"]
+
+#: The most series ``plot_forecast`` draws from a panel when ``series`` is not given.
+_MAX_SERIES = 10
+
+
+def _side_by_side(panel: pd.Series | pd.DataFrame, ids: list) -> pd.DataFrame:
+    """Series of a panel as columns named by their ids; bound columns become ``<id>_lower_<pct>``."""
+    rows = panel[panel.index.get_level_values(0).isin(ids)]
+    if isinstance(rows, pd.Series) or rows.shape[1] == 1:
+        wide = (rows if isinstance(rows, pd.Series) else rows.iloc[:, 0]).unstack(level=0)
+        return wide[[i for i in ids if i in wide.columns]].rename(columns=str)
+    point = rows.columns[0]
+    bounds = {
+        c for by_pct in _bound_columns(rows).values() for sides in by_pct.values() for c in sides.values()
+    }
+    if set(rows.columns[1:]) != bounds:  # several targets per series: not one line per id
+        raise ValueError(
+            "plot_forecast draws several series of a panel with one target each; this panel has the "
+            f"columns {list(rows.columns)}: pick one series with series=<id>, or one column."
+        )
+    wide = rows.unstack(level=0)
+    wide.columns = [str(i) if c == point else f"{i}_{c}" for c, i in wide.columns]
+    return wide
+
+
+def _pick_series(y: Any, forecast: Any, y_true: Any, intervals: Any, series: Any) -> tuple:
+    """``y``, ``forecast`` and ``y_true`` of the chosen series of a panel, as plain series."""
+    if not any(is_panel(d) for d in (y, forecast, y_true)):
+        if series is not None:
+            raise ValueError("series picks series of a panel (indexed by (series id, time)); y is not one.")
+        return y, forecast, y_true
+    source = forecast if is_panel(forecast) else y
+    ids = list(pd.unique(source.index.get_level_values(0)))
+    if series is None:
+        if len(ids) > _MAX_SERIES:
+            raise ValueError(
+                f"The panel has {len(ids)} series, too many for one plot: pick up to {_MAX_SERIES} with "
+                f"series=[...], e.g. series={ids[:3]!r}."
+            )
+        chosen = ids
+    else:
+        chosen = list(series) if isinstance(series, (list, tuple, pd.Index, np.ndarray)) else [series]
+        unknown = [i for i in chosen if i not in ids]
+        if unknown:
+            raise ValueError(
+                f"series {unknown!r} are not in the panel; it has {ids[:5]!r}{'...' * (len(ids) > 5)}."
+            )
+    if len(chosen) == 1:
+        return tuple(d.xs(chosen[0], level=0) if is_panel(d) else d for d in (y, forecast, y_true))
+    if intervals is not None:
+        raise ValueError(
+            "intervals belong to one forecast: with several series pick one (series=<id>), or pass "
+            "the table of forecast(h, coverage=...), whose bands are drawn per series."
+        )
+    return tuple(_side_by_side(d, chosen) if is_panel(d) else d for d in (y, forecast, y_true))
 
 
 def _as_frame(data: Any, name: str, index: pd.Index | None = None) -> pd.DataFrame:
@@ -87,6 +145,24 @@ def _bands(intervals: Any, index: pd.Index) -> list[tuple[str, np.ndarray, np.nd
     return out
 
 
+_BOUND = re.compile(r"^(?:(?P<series>.+)_)?(?P<side>lower|upper)_(?P<pct>\d+(?:\.\d+)?)$")
+
+
+def _bound_columns(frame: pd.DataFrame) -> dict[Any, dict[str, dict[str, str]]]:
+    """The bound columns of ``forecast(h, coverage=...)``: ``{series or None: {pct: {side: column}}}``."""
+    found: dict[Any, dict[str, dict[str, str]]] = {}
+    for column in frame.columns:
+        match = _BOUND.match(str(column))
+        if match:
+            found.setdefault(match["series"], {}).setdefault(match["pct"], {})[match["side"]] = column
+    return found
+
+
+def _fill_band(ax, x, lower, upper, color: str, rank: int, label: str | None) -> None:
+    """One shaded band; wider bands (higher rank) are lighter, so nested bands stay readable."""
+    ax.fill_between(x, lower, upper, color=color, alpha=max(0.3 - 0.1 * rank, 0.08), linewidth=0, label=label)
+
+
 def plot_forecast(
     y: Any,
     forecast: Any,
@@ -96,6 +172,7 @@ def plot_forecast(
     ax: Any = None,
     history: int | None = None,
     title: str | None = None,
+    series: Any = None,
 ) -> Any:
     """Plot the observed history, the forecast and, when given, the truth and interval bands.
 
@@ -112,12 +189,19 @@ def plot_forecast(
         Prediction interval of the (single) forecast: a DataFrame with
         ``lower`` and ``upper`` columns, a ``(lower, upper)`` pair, or a dict
         ``{label: band}`` for several bands (e.g. ``{"80%": ..., "95%": ...}``).
+        Not needed for the table of ``model.forecast(h, coverage=...)``: its
+        ``lower_<pct>``/``upper_<pct>`` columns (``<name>_lower_<pct>`` for
+        several series) are drawn as shaded bands, one per coverage.
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     history : int, default=None
         Show only the last ``history`` observations of ``y`` (all when None).
     title : str, default=None
         Axes title.
+    series : object or list, default=None
+        For a panel (``y`` and ``forecast`` indexed by (series id, time)): the
+        id of the series to draw, or a list of ids drawn together, one colour
+        each. ``None`` draws every series of the forecast (at most 10).
 
     Returns
     -------
@@ -137,8 +221,20 @@ def plot_forecast(
     >>> ax = plot_forecast(y, forecast, history=24)
     >>> [line.get_label() for line in ax.get_lines()]
     ['history', 'forecast']
+    >>> with_bands = NaiveForecaster().fit(None, y).forecast(12, coverage=[0.8, 0.95])
+    >>> [c.get_label() for c in plot_forecast(y, with_bands).collections]
+    ['80%', '95%']
     """
+    y, forecast, y_true = _pick_series(y, forecast, y_true, intervals, series)
     observed = _as_frame(y, "y")
+    own_bands = _bound_columns(forecast) if isinstance(forecast, pd.DataFrame) else {}
+    if own_bands:  # the table of forecast(h, coverage=...): points, then bound columns
+        bound_names = {
+            c for by_pct in own_bands.values() for sides in by_pct.values() for c in sides.values()
+        }
+        table, forecast = forecast, forecast.drop(columns=list(bound_names))
+        if forecast.shape[1] == 1:
+            forecast = forecast.iloc[:, 0]
     if history is not None:
         observed = observed.iloc[-int(history) :]
     future_index = forecast.index if isinstance(forecast, (pd.Series, pd.DataFrame)) else None
@@ -175,15 +271,21 @@ def plot_forecast(
                 label = "forecast" if predicted.shape[1] == 1 else str(name)
                 ax.plot(predicted.index, predicted[name], color=f"C{j + 1}", linestyle="--", label=label)
     for j, (label, lower, upper) in enumerate(_bands(intervals, predicted.index)):
-        ax.fill_between(
-            predicted.index,
-            lower,
-            upper,
-            color="C0" if several else "C1",
-            alpha=0.3 - 0.1 * min(j, 2),
-            linewidth=0,
-            label=label,
-        )
+        _fill_band(ax, predicted.index, lower, upper, "C0" if several else "C1", j, label)
+    for series, by_pct in own_bands.items():
+        i = list(observed.columns).index(series) if series in list(observed.columns) else 0
+        for j, pct in enumerate(sorted(by_pct, key=float)):
+            sides = by_pct[pct]
+            label = f"{series} {pct}%" if several else f"{pct}%"
+            _fill_band(
+                ax,
+                table.index,
+                table[sides["lower"]],
+                table[sides["upper"]],
+                f"C{i}" if several else "C1",
+                j,
+                label,
+            )
     _date_ticks(ax, observed.index)
     ax.set_title(title or "")
     ax.legend(loc="best", fontsize="small")
@@ -221,8 +323,10 @@ def plot_backtest(
     -------
     axes : ndarray of 2 matplotlib Axes
         ``axes[0]``: the series (line "y") and one line per model joining all
-        its fold forecasts (broken between folds); ``axes[1]``: the metric per
-        fold at each cutoff, one line per model.
+        its fold forecasts (broken between folds), with a shaded band per fold
+        and coverage when the backtest ran with ``coverage=...`` (labelled
+        ``"<model> <pct>%"``); ``axes[1]``: the metric per fold at each
+        cutoff, one line per model.
 
     Examples
     --------
@@ -272,6 +376,12 @@ def plot_backtest(
             x += [*fold["time"], fold["time"].iloc[-1]]
             values += [*fold["y_pred"], np.nan]
         top.plot(x, values, color=f"C{i}", linewidth=1.2, alpha=0.9, label=name)
+        bounds = _bound_columns(rows).get(None, {})
+        for j, pct in enumerate(sorted(bounds, key=float)):  # backtest(coverage=...): a band per fold
+            for k, (_, fold) in enumerate(rows.groupby("fold", sort=True)):
+                lower, upper = fold[bounds[pct]["lower"]], fold[bounds[pct]["upper"]]
+                label = f"{name} {pct}%" if k == 0 else None
+                _fill_band(top, fold["time"], lower, upper, f"C{i}", j, label)
         scores = result.scores[result.scores["model"] == name]
         bottom.plot(scores["cutoff"], scores[metric], color=f"C{i}", marker="o", markersize=3, label=name)
     top.legend(loc="best", fontsize="small")

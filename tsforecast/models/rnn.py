@@ -19,6 +19,15 @@ __all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster"]
 _BIDIRECTIONAL = """bidirectional : bool, default=False
         Read the (fully observed) input window in both directions."""
 
+_RECURRENT_NETWORK = """hidden_size : int, default={hidden_size}
+        Width of the recurrent state (and of the summary the head reads).
+    num_layers : int, default={num_layers}
+        Stacked recurrent layers.
+    dropout : float, default={dropout}
+        Dropout between stacked recurrent layers and before the output head."""
+
+_RECURRENT_CONSTRAINTS = {**NeuralForecaster._parameter_constraints, "bidirectional": ["boolean"]}
+
 
 def _recurrent_init(
     self,
@@ -37,7 +46,8 @@ def _recurrent_init(
     early_stopping: bool = True,
     validation_fraction: float = 0.2,
     patience: int = 10,
-    normalization: str | None = "instance",
+    normalization: str | None = "auto",
+    shrinkage: float | None = None,
     loss: str = "mse",
     device: str | torch.device = "auto",
     compile: bool = False,
@@ -45,6 +55,7 @@ def _recurrent_init(
     random_state: int | np.random.RandomState | None = None,
     verbose: bool = False,
     steps_per_epoch: int | None = None,
+    quantiles: list[float] | None = None,
     bidirectional: bool = False,
 ):
     NeuralForecaster.__init__(self, **shared_parameters(locals()))
@@ -98,6 +109,7 @@ class LSTMForecaster(NeuralForecaster):
     _cell = "lstm"
     __init__ = _recurrent_init
     _build_module = _build_recurrent
+    _parameter_constraints = _RECURRENT_CONSTRAINTS
 
 
 class GRUForecaster(NeuralForecaster):
@@ -133,6 +145,7 @@ class GRUForecaster(NeuralForecaster):
     _cell = "gru"
     __init__ = _recurrent_init
     _build_module = _build_recurrent
+    _parameter_constraints = _RECURRENT_CONSTRAINTS
 
 
 class RNNForecaster(NeuralForecaster):
@@ -167,8 +180,9 @@ class RNNForecaster(NeuralForecaster):
     _cell = "rnn"
     __init__ = _recurrent_init
     _build_module = _build_recurrent
+    _parameter_constraints = _RECURRENT_CONSTRAINTS
 
 
 for _cls in (LSTMForecaster, GRUForecaster, RNNForecaster):
-    document_parameters(_cls, extra=_BIDIRECTIONAL)
+    document_parameters(_cls, network=_RECURRENT_NETWORK, extra=_BIDIRECTIONAL)
 del _cls

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import torch
+from sklearn.utils._param_validation import StrOptions
 from torch import nn
 
+from tsforecast._constraints import Number
 from tsforecast.models.neural import NeuralForecaster, document_parameters, shared_parameters
 from tsforecast.nn.seq2seq import ATTENTIONS, Seq2SeqNetwork
+from tsforecast.training.loop import TrainingBatch
 from tsforecast.training.windows import Windows
 
 __all__ = ["Seq2SeqForecaster"]
@@ -24,6 +29,13 @@ _SEQ2SEQ_PARAMETERS = """cell : {"lstm", "gru"}, default="lstm"
         forecasts: on its own values. For horizons of hundreds of steps, 0
         (free-running from the start) trained more reliably on ETTh1 at 720
         (``benchmarks/README.md``)."""
+
+_SEQ2SEQ_NETWORK = """hidden_size : int, default={hidden_size}
+        Width of the encoder's and the decoder's recurrent states.
+    num_layers : int, default={num_layers}
+        Stacked recurrent layers, in the encoder and in the decoder alike.
+    dropout : float, default={dropout}
+        Dropout between stacked recurrent layers and before the output layer."""
 
 
 class Seq2SeqForecaster(NeuralForecaster):
@@ -74,7 +86,8 @@ class Seq2SeqForecaster(NeuralForecaster):
         early_stopping: bool = True,
         validation_fraction: float = 0.2,
         patience: int = 10,
-        normalization: str | None = "instance",
+        normalization: str | None = "auto",
+        shrinkage: float | None = None,
         loss: str = "mse",
         device: str | torch.device = "auto",
         compile: bool = False,
@@ -82,6 +95,7 @@ class Seq2SeqForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         cell: str = "lstm",
         attention: str = "luong",
         teacher_forcing: float = 0.5,
@@ -91,17 +105,12 @@ class Seq2SeqForecaster(NeuralForecaster):
         self.attention = attention
         self.teacher_forcing = teacher_forcing
 
-    def _check_params(self) -> None:
-        super()._check_params()
-        name = type(self).__name__
-        if self.cell not in ("lstm", "gru"):
-            raise ValueError(f"{name}: cell must be 'lstm' or 'gru', got {self.cell!r}.")
-        if self.attention not in ATTENTIONS:
-            raise ValueError(f"{name}: attention must be one of {ATTENTIONS}, got {self.attention!r}.")
-        if not (isinstance(self.teacher_forcing, (int, float)) and 0 <= self.teacher_forcing <= 1):
-            raise ValueError(
-                f"{name}: teacher_forcing must be a float in [0, 1], got {self.teacher_forcing!r}."
-            )
+    _parameter_constraints = {
+        **NeuralForecaster._parameter_constraints,
+        "cell": [StrOptions({"lstm", "gru"})],
+        "attention": [StrOptions(set(ATTENTIONS))],
+        "teacher_forcing": [Number(Real, 0, 1, closed="both")],
+    }
 
     def _build_module(self, n_inputs: int, n_targets: int, n_future: int) -> nn.Module:
         return Seq2SeqNetwork(
@@ -118,10 +127,10 @@ class Seq2SeqForecaster(NeuralForecaster):
             teacher_forcing=float(self.teacher_forcing),
         )
 
-    def _training_batch(self, windows: Windows):
-        """Add the true future values as the decoder's teacher inputs."""
-        (x, x_future), target, *scale = super()._training_batch(windows)
-        return (x, x_future, target), target, *scale
+    def _training_batch(self, windows: Windows) -> TrainingBatch:
+        """Add the true future values (in window units) as the decoder's teacher inputs."""
+        batch = super()._training_batch(windows)
+        return batch._replace(inputs=(*batch.inputs, batch.target))
 
 
-document_parameters(Seq2SeqForecaster, extra=_SEQ2SEQ_PARAMETERS)
+document_parameters(Seq2SeqForecaster, network=_SEQ2SEQ_NETWORK, extra=_SEQ2SEQ_PARAMETERS)

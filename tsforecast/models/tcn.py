@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral
 
 import numpy as np
 import torch
 from torch import nn
 
+from tsforecast._constraints import Number
 from tsforecast.models.neural import NeuralForecaster, document_parameters, shared_parameters
 from tsforecast.nn.tcn import TCNNetwork
 
@@ -15,6 +16,15 @@ __all__ = ["TCNForecaster"]
 
 _TCN_PARAMETERS = """kernel_size : int, default=3
         Width of the convolutions."""
+
+_TCN_NETWORK = """hidden_size : int, default={hidden_size}
+        Channels of every convolution (and of the last step's features the head reads).
+    num_layers : int or None, default={num_layers}
+        Residual blocks, each two dilated causal convolutions with dilation 2**i
+        (1, 2, 4, ...); ``None``: as many as the receptive field needs to cover
+        ``lookback`` (given ``kernel_size``).
+    dropout : float, default={dropout}
+        Dropout after every convolution and before the output head."""
 
 
 class TCNForecaster(NeuralForecaster):
@@ -34,12 +44,6 @@ class TCNForecaster(NeuralForecaster):
     Attributes
     ----------
     {attributes}
-
-    Notes
-    -----
-    Here ``num_layers`` is the number of residual blocks, default ``None``:
-    as many as the receptive field needs to cover ``lookback`` (given
-    ``kernel_size``); an integer fixes it (dilations 1, 2, ..., 2**(n-1)).
 
     Examples
     --------
@@ -68,7 +72,8 @@ class TCNForecaster(NeuralForecaster):
         early_stopping: bool = True,
         validation_fraction: float = 0.2,
         patience: int = 10,
-        normalization: str | None = "instance",
+        normalization: str | None = "auto",
+        shrinkage: float | None = None,
         loss: str = "mse",
         device: str | torch.device = "auto",
         compile: bool = False,
@@ -76,18 +81,17 @@ class TCNForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         kernel_size: int = 3,
     ):
         NeuralForecaster.__init__(self, **shared_parameters(locals()))
         self.kernel_size = kernel_size
 
-    _num_layers_optional = True
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        value = self.kernel_size
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 2:
-            raise ValueError(f"{type(self).__name__}: kernel_size must be an integer >= 2, got {value!r}.")
+    _parameter_constraints = {
+        **NeuralForecaster._parameter_constraints,
+        "num_layers": [Number(Integral, 1, None, closed="left"), None],
+        "kernel_size": [Number(Integral, 2, None, closed="left")],
+    }
 
     def _build_module(self, n_inputs: int, n_targets: int, n_future: int) -> nn.Module:
         return TCNNetwork(
@@ -103,4 +107,4 @@ class TCNForecaster(NeuralForecaster):
         )
 
 
-document_parameters(TCNForecaster, extra=_TCN_PARAMETERS)
+document_parameters(TCNForecaster, network=_TCN_NETWORK, extra=_TCN_PARAMETERS)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import StrOptions
 from torch import nn
 
+from tsforecast._constraints import Number
 from tsforecast.models.neural import NeuralForecaster, document_parameters, shared_parameters
 from tsforecast.nn.transformer import PatchTransformerNetwork
 
@@ -25,6 +27,13 @@ _TRANSFORMER_PARAMETERS = """patch_length : int, default=16
         Normalisation inside the encoder layers: BatchNorm over the token
         features (PatchTST's choice, best on the long-horizon benchmarks) or
         LayerNorm."""
+
+_TRANSFORMER_NETWORK = """hidden_size : int, default={hidden_size}
+        Width of every token (``d_model``); ``num_heads`` must divide it.
+    num_layers : int, default={num_layers}
+        Transformer encoder layers (attention plus feed-forward block each).
+    dropout : float, default={dropout}
+        Dropout in the attention and feed-forward blocks and before the flatten head."""
 
 
 class TransformerForecaster(NeuralForecaster):
@@ -74,7 +83,8 @@ class TransformerForecaster(NeuralForecaster):
         early_stopping: bool = True,
         validation_fraction: float = 0.2,
         patience: int = 10,
-        normalization: str | None = "instance",
+        normalization: str | None = "auto",
+        shrinkage: float | None = None,
         loss: str = "mse",
         device: str | torch.device = "auto",
         compile: bool = False,
@@ -82,6 +92,7 @@ class TransformerForecaster(NeuralForecaster):
         random_state: int | np.random.RandomState | None = None,
         verbose: bool = False,
         steps_per_epoch: int | None = None,
+        quantiles: list[float] | None = None,
         patch_length: int = 16,
         stride: int = 8,
         num_heads: int = 4,
@@ -95,22 +106,21 @@ class TransformerForecaster(NeuralForecaster):
         self.dim_feedforward = dim_feedforward
         self.norm = norm
 
-    def _check_params(self) -> None:
-        super()._check_params()
-        name = type(self).__name__
-        for param in ("patch_length", "stride", "num_heads", "dim_feedforward"):
-            value = getattr(self, param)
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name}: {param} must be an integer >= 1, got {value!r}.")
-        if self.hidden_size % self.num_heads:
-            raise ValueError(
-                f"{name}: num_heads={self.num_heads} must divide hidden_size={self.hidden_size} "
-                "(the token width)."
-            )
-        if self.norm not in ("batch", "layer"):
-            raise ValueError(f"{name}: norm must be 'batch' or 'layer', got {self.norm!r}.")
+    _parameter_constraints = {
+        **NeuralForecaster._parameter_constraints,
+        "patch_length": [Number(Integral, 1, None, closed="left")],
+        "stride": [Number(Integral, 1, None, closed="left")],
+        "num_heads": [Number(Integral, 1, None, closed="left")],
+        "dim_feedforward": [Number(Integral, 1, None, closed="left")],
+        "norm": [StrOptions({"batch", "layer"})],
+    }
 
     def _build_module(self, n_inputs: int, n_targets: int, n_future: int) -> nn.Module:
+        if self.hidden_size % self.num_heads:  # a relation between two parameters: checked at build
+            raise ValueError(
+                f"{type(self).__name__}: num_heads={self.num_heads} must divide "
+                f"hidden_size={self.hidden_size} (the token width)."
+            )
         return PatchTransformerNetwork(
             n_inputs=n_inputs,
             n_targets=n_targets,
@@ -128,4 +138,4 @@ class TransformerForecaster(NeuralForecaster):
         )
 
 
-document_parameters(TransformerForecaster, extra=_TRANSFORMER_PARAMETERS)
+document_parameters(TransformerForecaster, network=_TRANSFORMER_NETWORK, extra=_TRANSFORMER_PARAMETERS)

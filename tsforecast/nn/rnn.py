@@ -99,7 +99,7 @@ class RNNNetwork(nn.Module):
     n_inputs : int
         Features per input time step (targets plus past exogenous features).
     n_targets : int
-        Values forecast per step.
+        Channels emitted per step: 1 (the value), or one per quantile of it.
     horizon : int
         Steps emitted by one forward pass.
     hidden_size : int, default=64

@@ -161,11 +161,13 @@ class Seq2SeqNetwork(nn.Module):
     cell : {"lstm", "gru"}
         The recurrent cell of encoder and decoder.
     n_inputs : int
-        Features per input step: ``n_targets`` values first, then past exogenous features.
+        Features per input step: the series' value first, then past exogenous features.
     lookback : int
         Input steps per window; each has a learned position vector added to its attention key.
     n_targets : int
-        Values forecast per step.
+        Channels forecast per step: 1 (the value), or one per quantile of it. The
+        decoder is fed back all of them; at the first step, and under teacher
+        forcing, every channel is fed the (last or true) value.
     horizon : int
         Steps decoded by one forward pass.
     hidden_size : int, default=64
@@ -238,22 +240,27 @@ class Seq2SeqNetwork(nn.Module):
         """Decode every horizon step.
 
         Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets);
-        x_future (batch, horizon, n_future); y_teacher (batch, horizon, n_targets),
-        the true values, used only in training mode while the teacher-forcing ratio is above 0.
+        x_future (batch, horizon, n_future); y_teacher (batch, horizon, 1) or
+        (batch, horizon, n_targets), the true values, used only in training mode
+        while the teacher-forcing ratio is above 0.
         """
+        if self.n_future > 0 and x_future is None:
+            raise ValueError(
+                f"this network was built for {self.n_future} known-future features: pass x_future."
+            )
         memory, state = self.encoder(x)  # memory (batch, lookback, hidden)
         # the RNN returns a time-major view: make it batch-major once, as every decoder step reads it so
         memory = memory.contiguous()
         keys = self.attention.keys(memory) + self.position
         values = torch.cat([memory, x], dim=-1)  # (batch, lookback, hidden + n_inputs)
         attend = self.attention.stepper(keys, values)
-        previous = x[:, -1, : self.n_targets]  # (batch, n_targets): the last observed values
+        previous = x[:, -1, :1].expand(-1, self.n_targets)  # (batch, n_targets): the last observed value
         force = self.training and y_teacher is not None and self.teacher_ratio > 0
         state = self.decoder.layers(state)
         steps = []
         for t in range(self.horizon):
             parts = [previous]
-            if self.n_future > 0:
+            if self.n_future > 0 and x_future is not None:
                 parts.append(x_future[:, t])
             if self.attention_kind == "bahdanau":
                 context = attend(self.decoder.top(state) + self.step[t])
@@ -263,9 +270,9 @@ class Seq2SeqNetwork(nn.Module):
                 context = attend(out + self.step[t])
             value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
             steps.append(value)
-            if force:
+            if force and y_teacher is not None:
                 use_truth = torch.rand(value.shape[0], 1, device=value.device) < self.teacher_ratio
-                previous = torch.where(use_truth, y_teacher[:, t], value)
+                previous = torch.where(use_truth, y_teacher[:, t], value)  # the truth in every channel
             else:
                 previous = value
         return torch.stack(steps, dim=1)

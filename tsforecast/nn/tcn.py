@@ -26,7 +26,8 @@ def dilations_for(lookback: int, kernel_size: int, num_blocks: int | None = None
     """
     if num_blocks is not None:
         return [2**i for i in range(num_blocks)]
-    dilations, field = [], 1
+    dilations: list[int] = []
+    field = 1
     while field < lookback:
         d = 2 ** len(dilations)
         dilations.append(d)
@@ -68,7 +69,7 @@ class TCNNetwork(nn.Module):
     n_inputs : int
         Features per input step (targets first, then past exogenous features).
     n_targets : int
-        Values forecast per step.
+        Channels emitted per step: 1 (the value), or one per quantile of it.
     horizon : int
         Steps emitted by one forward pass.
     lookback : int

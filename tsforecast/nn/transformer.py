@@ -82,11 +82,12 @@ class EncoderLayer(nn.Module):
 
 
 class PatchTransformerNetwork(nn.Module):
-    """Transformer encoder over patches of the input window, channel-independent.
+    """Transformer encoder over patches of the input window (PatchTST-style).
 
-    Each target column is forecast from its own window (with the past exogenous
-    features beside it) by the same weights: patches of ``patch_length`` steps
-    become tokens, a transformer encoder (PyTorch's scaled-dot-product
+    The window of one series (with the past exogenous features beside it; the
+    estimators stack several series along the batch, so each is forecast by the
+    same weights, channel-independently) is cut into patches of ``patch_length``
+    steps, which become tokens; a transformer encoder (PyTorch's scaled-dot-product
     attention) mixes them, and a flatten head emits every horizon step
     (Nie et al., "A Time Series is Worth 64 Words", ICLR 2023). Known-future
     exogenous features enter the head per step.
@@ -94,9 +95,11 @@ class PatchTransformerNetwork(nn.Module):
     Parameters
     ----------
     n_inputs : int
-        Features per input step: ``n_targets`` values first, then past exogenous features.
+        Features per input step: the series' value first, then past exogenous features
+        (every token holds all of them; several series are forecast by stacking them along
+        the batch, channel-independently).
     n_targets : int
-        Values forecast per step (each from its own channel).
+        Channels emitted per step: 1 (the value), or one per quantile of it.
     horizon : int
         Steps emitted by one forward pass.
     lookback : int
@@ -143,7 +146,7 @@ class PatchTransformerNetwork(nn.Module):
         super().__init__()
         self.n_targets, self.horizon = n_targets, horizon
         self.lookback, self.patch_length, self.stride = lookback, patch_length, stride
-        channels = 1 + n_inputs - n_targets  # a target's values and the past exogenous features
+        channels = n_inputs  # the series' value and the past exogenous features
         tokens = n_patches(lookback, patch_length, stride)
         self.embed = nn.Linear(patch_length * channels, d_model)
         self.position = nn.Parameter(torch.empty(1, tokens, d_model).uniform_(-0.02, 0.02))
@@ -152,26 +155,20 @@ class PatchTransformerNetwork(nn.Module):
             *(EncoderLayer(d_model, num_heads, dim_feedforward, dropout, norm) for _ in range(num_layers))
         )
         self.head_dropout = nn.Dropout(head_dropout)
-        self.head = ForecastHead(tokens * d_model, horizon, 1, n_future, d_model)
+        self.head = ForecastHead(tokens * d_model, horizon, n_targets, n_future, d_model)
 
     def forward(self, x: torch.Tensor, x_future: torch.Tensor | None = None) -> torch.Tensor:
-        """Forecast ``horizon`` steps from an input window.
+        """Forecast ``horizon`` steps (``n_targets`` channels each) from an input window.
 
         Shape: x (batch, lookback, n_inputs) -> (batch, horizon, n_targets);
         x_future, when ``n_future > 0``, is (batch, horizon, n_future).
         """
-        batch, length, _ = x.shape
-        k = self.n_targets
-        values = x[..., :k].transpose(1, 2).reshape(batch * k, length, 1)  # one channel per row
-        exog = x[:, None, :, k:].expand(batch, k, length, x.shape[-1] - k).reshape(batch * k, length, -1)
-        series = torch.cat([values, exog], dim=-1)  # (batch * k, lookback, channels)
+        length = x.shape[1]
+        series = x  # (batch, lookback, channels)
         if length < self.patch_length:
             series = torch.cat([series[:, :1].expand(-1, self.patch_length - length, -1), series], dim=1)
         series = torch.cat([series, series[:, -1:].expand(-1, self.stride, -1)], dim=1)
-        patches = series.unfold(1, self.patch_length, self.stride)  # (batch * k, tokens, channels, patch)
-        tokens = self.dropout(self.embed(patches.flatten(2)) + self.position)  # (batch * k, tokens, d_model)
-        summary = self.head_dropout(self.encoder(tokens).flatten(1))  # (batch * k, tokens * d_model)
-        if x_future is not None:
-            x_future = x_future[:, None].expand(-1, k, -1, -1).reshape(batch * k, self.horizon, -1)
-        out = self.head(summary, x_future)  # (batch * k, horizon, 1)
-        return out.reshape(batch, k, self.horizon).transpose(1, 2)
+        patches = series.unfold(1, self.patch_length, self.stride)  # (batch, tokens, channels, patch)
+        tokens = self.dropout(self.embed(patches.flatten(2)) + self.position)  # (batch, tokens, d_model)
+        summary = self.head_dropout(self.encoder(tokens).flatten(1))  # (batch, tokens * d_model)
+        return self.head(summary, x_future)  # (batch, horizon, n_targets)

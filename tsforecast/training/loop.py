@@ -1,8 +1,10 @@
 """The one training loop shared by every neural forecaster.
 
-It knows nothing about models: it receives a module, a data source with
-``n_train``, ``n_val`` and ``batch(index, split) -> (inputs, target)`` (a
-:class:`~tsforecast.training.windows.WindowSampler`), and the optimisation
+It knows nothing about models: it receives a module, a data source satisfying
+:class:`WindowData` (``n_train``, ``n_val`` and ``batch(index, split) ->``
+:class:`TrainingBatch`; the estimators pass a
+:class:`~tsforecast.training.windows.WindowSampler` whose transform is a
+:class:`~tsforecast.training.normalizer.WindowNormalizer`'s), and the optimisation
 settings. Shuffled epochs, AdamW, gradient clipping, an optional learning-rate
 schedule, early stopping on a time-ordered validation tail (restoring the best
 weights), bf16 autocast on CUDA, optional ``torch.compile`` and a tqdm bar.
@@ -21,8 +23,8 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-import warnings
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol, cast
 
 import torch
 from torch import nn
@@ -30,10 +32,21 @@ from torch.nn import functional as F  # noqa: N812
 
 from tsforecast.training.distributed import all_reduce_sum, data_parallel, process_group, shard
 
-__all__ = ["LOSSES", "LR_SCHEDULES", "NonFiniteLossError", "TrainingWarning", "WindowData", "train_module"]
+__all__ = [
+    "LOSSES",
+    "LR_SCHEDULES",
+    "LossFunction",
+    "NonFiniteLossError",
+    "TrainingBatch",
+    "TrainingWarning",
+    "WindowData",
+    "train_module",
+]
 
+#: A loss: ``loss(pred, target, reduction="mean" | "sum") -> Tensor`` (torch's functional form).
+LossFunction = Callable[..., torch.Tensor]
 #: Training losses, by name (computed on the network's output scale).
-LOSSES = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
+LOSSES: dict[str, LossFunction] = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
 #: Learning-rate schedules, by name (``None``: constant).
 LR_SCHEDULES = (None, "cosine", "plateau")
 
@@ -46,20 +59,34 @@ class NonFiniteLossError(FloatingPointError, ValueError):
     """The training loss became NaN or infinite."""
 
 
+class TrainingBatch(NamedTuple):
+    """What the loop needs of a batch of windows.
+
+    inputs : tuple of Tensor, the network's positional arguments;
+    target : Tensor shaped like the network's output (or broadcasting against it);
+    weight : Tensor or None: the loss is then computed on ``pred * weight`` and
+        ``target * weight`` (a tensor that broadcasts against them), e.g. to map
+        instance-normalised windows back to a common scale.
+    """
+
+    inputs: tuple[torch.Tensor, ...]
+    target: torch.Tensor
+    weight: torch.Tensor | None = None
+
+
 class WindowData(Protocol):
     """What the loop needs from its data: window counts and batches by window number."""
 
-    n_train: int
-    n_val: int
+    @property
+    def n_train(self) -> int:
+        """Number of training windows."""
 
-    def batch(self, index: torch.Tensor, split: str) -> tuple:
-        """Network inputs and target of the windows number ``index`` of a split.
+    @property
+    def n_val(self) -> int:
+        """Number of validation windows (0: no early stopping)."""
 
-        ``(inputs, target)``, or ``(inputs, target, scale)``: the loss is then
-        computed on ``pred * scale`` and ``target * scale`` (a tensor that
-        broadcasts against them), e.g. to map instance-normalised windows back
-        to a common scale.
-        """
+    def batch(self, index: torch.Tensor, split: str) -> TrainingBatch:
+        """Network inputs, target and loss weight of the windows number ``index`` of a split."""
 
 
 def _autocast(device: torch.device, enabled: bool):
@@ -77,11 +104,13 @@ def _scheduler(name, optimizer, max_epochs: int, patience: int):
 
 
 def _non_finite(epoch: int, what: str, value: float, learning_rate: float) -> NonFiniteLossError:
+    # The estimator, which knows the data, puts a diagnosis of it in front of this message when
+    # one applies (values too large for float32); here only the optimisation is known.
     return NonFiniteLossError(
         f"The {what} loss became {value} at epoch {epoch}. Likely causes: the learning rate is too "
-        f"high (learning_rate={learning_rate:g}: try 10 times lower), or the data are unscaled with "
-        "normalization=None (use normalization='instance', or scale y and X first, e.g. with "
-        "StandardScaler); also check y and X for extreme values."
+        f"high (learning_rate={learning_rate:g}: try 10 times lower), or values too large for the "
+        "network's float32 arithmetic (check y and X for extreme values, and scale them first when "
+        "normalization=None)."
     )
 
 
@@ -90,10 +119,11 @@ def _snapshot(module: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
 
-def _loss(loss_fn, pred: torch.Tensor, target: torch.Tensor, weight: list, **kwargs) -> torch.Tensor:
-    """``loss_fn`` on ``pred`` and ``target`` both multiplied by the batch's scale, when it has one."""
-    if weight:
-        pred, target = pred * weight[0], target * weight[0]
+def _loss(loss_fn: LossFunction, pred: torch.Tensor, batch: TrainingBatch, **kwargs) -> torch.Tensor:
+    """``loss_fn`` on ``pred`` and the batch's target, both multiplied by its weight when it has one."""
+    target = batch.target
+    if batch.weight is not None:
+        pred, target = pred * batch.weight, target * batch.weight
     return loss_fn(pred, target, **kwargs)
 
 
@@ -114,7 +144,7 @@ def evaluate(
     module: nn.Module,
     data: WindowData,
     split: str,
-    loss_fn,
+    loss_fn: LossFunction,
     batch_size: int,
     device: torch.device,
     mixed_precision: bool = True,
@@ -127,11 +157,11 @@ def evaluate(
     count = 0
     for begin in range(0, n, batch_size):
         index = torch.arange(begin, min(n, begin + batch_size), device=device)
-        inputs, target, *weight = data.batch(index, split)
+        batch = data.batch(index, split)
         with _autocast(device, mixed_precision):
-            pred = module(*inputs)
-        total += _loss(loss_fn, pred.float(), target, weight, reduction="sum")
-        count += target.numel()
+            pred = module(*batch.inputs)
+        total += _loss(loss_fn, pred.float(), batch, reduction="sum")
+        count += pred.numel()
     module.train(was_training)
     return total.item() / max(1, count)
 
@@ -146,7 +176,7 @@ def train_module(
     weight_decay: float = 0.0,
     gradient_clip: float | None = 1.0,
     lr_schedule: str | None = None,
-    loss: str = "mse",
+    loss: str | LossFunction = "mse",
     early_stopping: bool = True,
     patience: int = 10,
     device: torch.device | str = "cpu",
@@ -155,6 +185,7 @@ def train_module(
     generator: torch.Generator | None = None,
     verbose: bool = False,
     steps_per_epoch: int | None = None,
+    description: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Train ``module`` in place on the windows of ``data``.
 
@@ -164,11 +195,14 @@ def train_module(
         The network, already on ``device``; ``module(*inputs)`` gives predictions
         shaped like ``target``.
     data : WindowData
-        ``n_train`` and ``n_val`` windows; ``batch(index, split)`` returns
-        ``(inputs, target)`` for a LongTensor of window numbers.
-    max_epochs, batch_size, learning_rate, weight_decay, gradient_clip, lr_schedule, loss, \
+        ``n_train`` and ``n_val`` windows; ``batch(index, split)`` returns a
+        :class:`TrainingBatch` for a LongTensor of window numbers.
+    max_epochs, batch_size, learning_rate, weight_decay, gradient_clip, lr_schedule, \
 early_stopping, patience, mixed_precision, compile, verbose
         As in :class:`~tsforecast.models.neural.NeuralForecaster`.
+    loss : str or callable, default="mse"
+        A name in :data:`LOSSES`, or ``loss(pred, target, reduction=...)`` (e.g. a pinball
+        loss over several quantile channels, whose output has more channels than the target).
     device : torch.device or str
         Where ``module`` and the data live.
     generator : torch.Generator, optional
@@ -176,6 +210,8 @@ early_stopping, patience, mixed_precision, compile, verbose
     steps_per_epoch : int, optional
         Most optimisation steps per epoch (a random subset of the windows);
         ``None`` passes over every training window.
+    description : str, optional
+        Label of the progress bar (the estimator's name); default: the module's class name.
 
     Returns
     -------
@@ -185,7 +221,9 @@ early_stopping, patience, mixed_precision, compile, verbose
     best_epoch : int
         The epoch whose weights ``module`` holds at the end (the best
         validation loss with early stopping, 0 when no epoch improved on the
-        initial network, which then raises a :class:`TrainingWarning`; else the last).
+        initial network, whose weights are then kept; else the last). The caller,
+        which knows the data, tells the user about 0 (a :class:`TrainingWarning`
+        with advice that fits the series).
 
     Raises
     ------
@@ -193,23 +231,22 @@ early_stopping, patience, mixed_precision, compile, verbose
         When a loss becomes NaN or infinite, naming the likely causes.
     """
     device = torch.device(device)
-    loss_fn = LOSSES[loss]
+    loss_fn = LOSSES[loss] if isinstance(loss, str) else loss
     optimizer = torch.optim.AdamW(module.parameters(), lr=learning_rate, weight_decay=weight_decay)
     scheduler = _scheduler(lr_schedule, optimizer, max_epochs, patience)
     rank, world = process_group()
     parallel = data_parallel(module, device)  # itself without a process group
-    step_module = torch.compile(parallel) if compile else parallel
+    step_module = cast(nn.Module, torch.compile(parallel)) if compile else parallel
     validate = data.n_val > 0
     params = [p for p in module.parameters() if p.requires_grad]
     history: list[dict[str, Any]] = []
     best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
 
     # tqdm.auto warns in notebooks without ipywidgets; import it only when a bar is wanted
-    from tqdm import tqdm as _plain
-
-    tqdm = _plain
     if verbose:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm as progress_bar
+    else:
+        from tqdm import tqdm as progress_bar
 
     def validation_loss() -> float:
         chunk = inference_batch_size(batch_size, device)
@@ -220,9 +257,8 @@ early_stopping, patience, mixed_precision, compile, verbose
         # normalization="last" that is the repeat-last forecast): epoch 0 is a candidate too
         best_loss, best_state = validation_loss(), _snapshot(module)
     set_progress = getattr(module, "set_training_progress", None)
-    bar = tqdm(
-        range(1, max_epochs + 1), disable=not verbose or rank > 0, desc=type(module).__name__, unit="epoch"
-    )
+    label = description or type(module).__name__
+    bar = progress_bar(range(1, max_epochs + 1), disable=not verbose or rank > 0, desc=label, unit="epoch")
     module.train()
     for epoch in bar:
         started = time.perf_counter()
@@ -240,11 +276,11 @@ early_stopping, patience, mixed_precision, compile, verbose
             if len(index) < world:  # a last batch too small for every rank to take a window
                 continue
             local = shard(index)
-            inputs, target, *weight = data.batch(local, "train")
+            batch = data.batch(local, "train")
             with _autocast(device, mixed_precision):
-                pred = step_module(*inputs)
+                pred = step_module(*batch.inputs)
             # weighted by this rank's share, so that DDP's gradient average is the whole batch's gradient
-            batch_loss = _loss(loss_fn, pred.float(), target, weight) * (len(local) * world / len(index))
+            batch_loss = _loss(loss_fn, pred.float(), batch) * (len(local) * world / len(index))
             optimizer.zero_grad(set_to_none=True)
             batch_loss.backward()
             if gradient_clip:
@@ -285,14 +321,6 @@ early_stopping, patience, mixed_precision, compile, verbose
             if waited >= patience:
                 break
     bar.close()
-    if early_stopping and validate and best_epoch == 0:
-        warnings.warn(
-            f"No epoch of training improved the validation loss of the initial network ({best_loss:.4g}); "
-            "the initial weights are kept. Try a lower learning_rate, more data, or normalization='last' "
-            "for random-walk-like series (its initial forecast is the last value).",
-            TrainingWarning,
-            stacklevel=3,
-        )
     if best_state is not None:
         module.load_state_dict(best_state)
     module.eval()
