@@ -15,6 +15,7 @@ Usage::
 
     python benchmarks/classical_intervals.py                 # both series, every model
     python benchmarks/classical_intervals.py --origins 10    # fewer origins, quicker
+    python benchmarks/classical_intervals.py --only "ETS auto"
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def evaluate(make, values, window, horizon, step, n_origins):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--origins", type=int, default=40)
+    parser.add_argument("--only", default="", help="run the models whose name contains this text")
     args = parser.parse_args(argv)
     columns = ("cov80", 6), ("cov95", 6), ("width80", 8), ("width95", 8), ("n", 5), ("s/fit", 6)
     header = f"{'series':16s} {'model':30s} " + " ".join(f"{name:>{width}s}" for name, width in columns)
@@ -103,6 +105,8 @@ def main(argv=None):
     for name, spec in SERIES.items():
         values = np.asarray(spec["load"](), dtype=float)
         for model_name, make in spec["models"].items():
+            if args.only not in model_name:
+                continue
             cov80, cov95, w80, w95, n, secs = evaluate(
                 make, values, spec["window"], spec["horizon"], spec["step"], args.origins
             )
