@@ -456,3 +456,24 @@ def test_result_is_a_small_documented_object(ot):
         "predict_seconds",
     ]
     assert result.metrics == ["mae", "rmse", "mase", "smape"]
+
+
+def test_forecast_from_a_fitted_search_over_a_pipeline(ot):
+    """The README's recipe: the best pipeline's last step forecasts its transformed future X."""
+    from sklearn.model_selection import GridSearchCV
+
+    from tsforecast import ARIMAForecaster
+    from tsforecast.preprocessing import FourierFeatures
+
+    y = ot.iloc[:300]
+    pipe = Pipeline(
+        [("fourier", FourierFeatures(period=24, order=2)), ("model", ARIMAForecaster(order=(1, 0, 0)))]
+    )
+    grid = {"model__order": [(1, 0, 0), (2, 0, 0)]}
+    X = pd.DataFrame(index=y.index)  # no columns: the index is the time axis FourierFeatures reads
+    search = GridSearchCV(pipe, grid, cv=TimeSeriesSplit(n_splits=2, test_size=24)).fit(X, y)
+    X_future = pd.DataFrame(index=pd.date_range(y.index[-1], periods=25, freq="h")[1:])
+    best = search.best_estimator_
+    out = best[-1].forecast(best[:-1].transform(X_future))
+    assert out.index.equals(X_future.index) and out.name == "OT"
+    np.testing.assert_allclose(out.to_numpy(), search.predict(X_future))

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from pandas.tseries.offsets import BDay, Day
+from pandas.tseries.offsets import BDay, Day, MonthEnd
 
 from tsforecast import NaiveForecaster
 from tsforecast._time import (
@@ -224,3 +224,11 @@ def test_dominant_grid_picks_business_days_over_calendar_days(sp500_close):
     offset, missing = dominant_grid(sp500_close.index)
     assert offset == BDay() and all(day.dayofweek < 5 for day in missing)
     assert pd.Timestamp("2019-12-25") in missing  # Christmas: a weekday the market was closed
+
+
+def test_dominant_grid_finds_calendar_offsets_and_refuses_random_stamps():
+    months = pd.date_range("2000-01-31", periods=60, freq="ME").delete([10, 33])
+    offset, missing = dominant_grid(months)
+    assert offset == MonthEnd() and list(missing) == [pd.Timestamp("2000-11-30"), pd.Timestamp("2002-10-31")]
+    seconds = np.sort(np.random.default_rng(0).integers(0, 10**7, 50))
+    assert dominant_grid(pd.Timestamp("2020-01-01") + pd.to_timedelta(seconds, unit="s")) is None

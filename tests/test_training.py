@@ -72,8 +72,9 @@ def test_sampler_holds_only_the_series():
     y, X = _tagged_series(n, k, f)
     sampler = WindowSampler(y, X, lookback=lookback, horizon=horizon)
     window = lookback + horizon
-    # float32 series + exog, plus a window-long index helper; never n_windows x window
-    assert sampler.nbytes() == 4 * (n * k + n * f) + 8 * window
+    # float32 series + exog, a window-long index helper and int64 per-series offsets, first starts
+    # and window counts (O(n_series), for ragged panels); never n_windows x window
+    assert sampler.nbytes() == 4 * (n * k + n * f) + 8 * window + 8 * (6 * k + 2)
     assert sampler.n_train * window * 4 > 25 * sampler.nbytes()  # what materialising would cost
     assert sampler.series.is_contiguous() and sampler.series.dtype == torch.float32
     batch = sampler.gather(torch.tensor([0, 5, sampler.n_train - 1]))

@@ -95,7 +95,9 @@ def _candidate_offsets(index: pd.DatetimeIndex) -> list:
     commonest = (index[1:] - index[:-1]).value_counts().idxmax()
     whole_days = commonest % pd.Timedelta(days=1) == pd.Timedelta(0)
     found = [to_offset(f"{commonest.days}D" if whole_days else commonest)]  # "D", not pandas' "24h"
-    starts = np.unique(np.linspace(0, len(index) - 5, num=20).astype(int)) if len(index) >= 5 else []
+    starts = (
+        np.unique(np.linspace(0, len(index) - 5, num=20).astype(int)) if len(index) >= 5 else np.array([])
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for start in starts:
@@ -155,23 +157,23 @@ def _absent_stamps_message(offset, absent: pd.DatetimeIndex, n: int) -> str:
     )
 
 
-def time_index_disorder(index: pd.Index) -> tuple[str, Any] | None:
+def time_index_disorder(index: pd.Index) -> tuple[str | None, Any]:
     """How a time index breaks "one row per time step, in order", if it does.
 
     ``("duplicated", stamps)`` with up to five repeated stamps, ``("unsorted", where)`` with the
-    position of the first row that does not come after the one before it, or None. The caller words
-    the error: the library in terms of pandas, the command line in terms of the file.
+    position of the first row that does not come after the one before it, or ``(None, None)``. The
+    caller words the error: the library in terms of pandas, the command line in terms of the file.
     """
     if index.has_duplicates:
         return "duplicated", index[index.duplicated()].unique()[:5].tolist()
     if not index.is_monotonic_increasing:
         return "unsorted", int(np.flatnonzero(~(index[1:] > index[:-1]))[0]) + 1
-    return None
+    return None, None
 
 
 def check_time_index(index: pd.Index, name: str) -> None:
     """Raise when a time index is unsorted or duplicated; data are never reordered."""
-    kind, detail = time_index_disorder(index) or (None, None)
+    kind, detail = time_index_disorder(index)
     if kind == "duplicated":
         raise ValueError(
             f"The index of {name} has duplicated time stamps, e.g. {detail}. Each row must "

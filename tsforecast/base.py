@@ -34,6 +34,17 @@ from tsforecast._time import (
     skipped_steps,
     steps_from_index,
 )
+from tsforecast.panel import (
+    PanelSeries,
+    drop_panel_state,
+    fit_panel,
+    fit_per_series,
+    forecast_panel,
+    is_panel,
+    is_panel_fitted,
+    predict_panel,
+    update_panel,
+)
 
 __all__ = [
     "BaseForecaster",
@@ -266,6 +277,21 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     def _update(self, y: np.ndarray, X: np.ndarray) -> None:
         """Absorb newly observed rows (already appended to ``y_train_``)."""
 
+    def _fit_panel(self, series: list[PanelSeries]) -> None:
+        """Fit a panel's series (:mod:`tsforecast.panel`); by default one clone per series, via joblib."""
+        fit_per_series(self, series)
+
+    def _series_model(self, series_id) -> BaseForecaster:
+        """The fitted single-series forecaster that answers for ``series_id`` of a panel."""
+        return self.estimators_[series_id]
+
+    def _keep_series_model(self, series_id, model: BaseForecaster) -> None:
+        """Store ``model`` (after ``update``) as the one that answers for ``series_id``."""
+
+    def _panel_min_length(self, lengths: np.ndarray) -> int:
+        """Fewest time steps a panel series needs, given every series' length."""
+        return self._min_train_size()
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -286,7 +312,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             features (``pd.DataFrame(index=y.index)``). A DataFrame's or y's
             index is the time axis (DatetimeIndex, PeriodIndex or integers).
         y : Series, DataFrame or array-like of shape (n_samples,) or (n_samples, n_targets)
-            The series to forecast; several columns are several series.
+            The series to forecast; several columns are several series. A
+            pandas y (and X) indexed by (series id, time) is a panel of series of
+            any lengths and starts (:mod:`tsforecast.panel`).
 
         Returns
         -------
@@ -301,6 +329,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None.{hint}"
             )
+        if is_panel(y) or is_panel(X):  # many series indexed by (series id, time)
+            return fit_panel(self, X, y)
+        drop_panel_state(self)
         for name, data in (("y", y), ("X", X)):
             _check_ndim(data, name)
             _check_numeric(data, name)
@@ -348,14 +379,18 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         X : DataFrame or array-like of shape (n_steps, n_features)
             One row per step to forecast. With a DatetimeIndex, PeriodIndex or
             integer index, each row's label places it after the training end
-            (so gaps are honoured); numpy rows, or a fresh ``RangeIndex(0, h)``,
-            are steps 1..h.
+            (so gaps are honoured; on a date grid with missing stamps, such as
+            trading days, steps are counted on the grid, with a warning when a
+            left-out stamp may be a holiday); numpy rows, or a fresh
+            ``RangeIndex(0, h)``, are steps 1..h.
 
         Returns
         -------
         y_pred : ndarray of shape (n_steps,) or (n_steps, n_targets)
             Forecasts, with the same ndim as the y seen in fit.
         """
+        if is_panel_fitted(self) or is_panel(X):
+            return predict_panel(self, X, "predict", lambda model, rows: model.predict(rows))
         steps, X_arr, _ = self._steps_and_features(X)
         return self._shape_output(self._predict_steps(steps, X_arr))
 
@@ -383,13 +418,16 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             and ``upper_<pct>`` per coverage (``lower_90``, ``upper_90``,
             ``lower_97.5``...); for a 2-D y, every series' point column is
             followed by ``<name>_lower_<pct>`` and ``<name>_upper_<pct>``. The
-            index holds the future time stamps. Data fitted on an index without
-            a regular frequency are labelled by position.
+            index holds the future time stamps: the next stamps of the training
+            grid (trading days: the next weekdays), or row numbers for an index
+            that has no grid (counted by position).
         """
         check_is_fitted(self)
         coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
+        if is_panel_fitted(self) or is_panel(h_or_X):
+            return forecast_panel(self, h_or_X, coverage)
         if _ndim(h_or_X) == 0 and not (isinstance(h_or_X, numbers.Integral) and not isinstance(h_or_X, bool)):
-            whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and h_or_X >= 1
+            whole = isinstance(h_or_X, numbers.Real) and float(h_or_X).is_integer() and float(h_or_X) >= 1
             hint = f" Use forecast({int(h_or_X)})." if whole and not isinstance(h_or_X, bool) else ""
             raise TypeError(
                 "forecast's h_or_X must be h, a positive int number of steps, or X with one row per "
@@ -410,7 +448,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             labels = future_index(self._time_axis, steps)
         else:
             steps, X_arr, located = self._steps_and_features(h_or_X)
-            labels = h_or_X.index if located else future_index(self._time_axis, steps)
+            index = _pandas_index(h_or_X)
+            labels = index if located and index is not None else future_index(self._time_axis, steps)
         values = self._predict_steps(steps, X_arr)
         if coverages is not None:
             return self._forecast_frame(values, steps, X_arr, labels, coverages)
@@ -438,6 +477,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if y is None:
             raise ValueError(f"{type(self).__name__}.update requires y, the newly observed values.")
+        if is_panel_fitted(self):
+            return update_panel(self, X, y)
         if len(y) == 0:
             raise ValueError(
                 f"{type(self).__name__}.update got no rows: pass y (and X) for at least one newly "
@@ -503,6 +544,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             "intervals. Wrap it in tsforecast.ConformalForecaster(...) for calibrated intervals."
         )
 
+    def _provides_intervals(self) -> bool:
+        """Whether this forecaster has a predictive distribution (implements ``_predict_quantiles``).
+
+        Read by the sktime adapter (``capability:pred_int``) and the CLI; wrappers whose answer
+        depends on what they wrap override it.
+        """
+        return type(self)._predict_quantiles is not BaseForecaster._predict_quantiles
+
     def predict_quantiles(self, X, quantiles: float | Sequence[float] = (0.1, 0.5, 0.9)) -> np.ndarray:
         """Forecast quantiles of the future steps that X's rows stand for.
 
@@ -530,6 +579,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                [1.]])
         """
         levels, _ = check_levels(quantiles, "quantiles")
+        if is_panel_fitted(self) or is_panel(X):
+            return predict_panel(
+                self, X, "predict_quantiles", lambda m, rows: m.predict_quantiles(rows, levels)
+            )
         steps, X_arr, _ = self._steps_and_features(X)
         values = self._quantiles_steps(steps, X_arr, levels)
         return values[:, 0] if self._y_ndim == 1 else values
@@ -566,6 +619,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         ((2,), True)
         """
         coverages, scalar = check_levels(coverage, "coverage")
+        if is_panel_fitted(self) or is_panel(X):
+            return predict_panel(
+                self, X, "predict_interval", lambda m, rows: m.predict_interval(rows, coverage)
+            )
         steps, X_arr, _ = self._steps_and_features(X)
         lower, upper = self._interval_steps(steps, X_arr, coverages)
         if scalar:
@@ -651,7 +708,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             for idx in candidates
             if not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1)
         ]
-        if len(informative) == 2 and len(x_index) == len(y_index) and not x_index.equals(y_index):
+        if (
+            x_index is not None
+            and y_index is not None
+            and len(informative) == 2
+            and len(x_index) == len(y_index)
+            and not x_index.equals(y_index)
+        ):
             raise ValueError(
                 "X and y have different indexes: rows are time steps, so they must share "
                 "their time stamps. Align them first (e.g. `X = X.loc[y.index]`)."

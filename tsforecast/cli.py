@@ -31,6 +31,7 @@ from tsforecast._time import (
     regular_step,
     time_index_disorder,
 )
+from tsforecast.panel import is_panel, panel_time_axis, split_panel
 
 __all__ = ["main", "MODELS", "make_model"]
 
@@ -96,10 +97,14 @@ def _builder(cls: type, **settings) -> Callable[[int, int, bool], object]:
 
 
 def _model_table() -> dict[str, Callable[[int, int, bool], object]]:
-    """One name per estimator of ``all_estimators()`` (the naive one as two variants)."""
+    """One name per forecaster of ``all_estimators()`` (the naive one as two variants).
+
+    Meta-estimators, which wrap another forecaster (an ``estimator`` parameter, as
+    ``ConformalForecaster``), are no model of their own: ``--coverage`` applies them.
+    """
     table = {name: _builder(NaiveForecaster, **params) for name, params in _VARIANTS.items()}
     for _, cls in all_estimators():
-        if cls is not NaiveForecaster:
+        if cls is not NaiveForecaster and "estimator" not in cls().get_params():
             table[_command_name(cls)] = _builder(cls, **_SETTINGS.get(cls.__name__, {}))
     return table
 
@@ -160,9 +165,8 @@ def _coverages(text: str | None) -> list[float] | None:
 def _with_intervals(label: str, model, horizon: int):
     """The model itself when it has its own intervals, else calibrated by ConformalForecaster."""
     from tsforecast import ConformalForecaster
-    from tsforecast.base import BaseForecaster
 
-    if type(model)._predict_quantiles is not BaseForecaster._predict_quantiles:
+    if model._provides_intervals():
         return model
     print(f"  {label}: no intervals of its own; calibrated by ConformalForecaster", flush=True)
     return ConformalForecaster(model, horizon=horizon, n_windows=100)
@@ -186,8 +190,8 @@ def _check_numeric_column(frame: pd.DataFrame, column: str) -> None:
         return
     textual = values.dtype == object or pd.api.types.is_string_dtype(values)
     parsed = pd.to_numeric(values, errors="coerce") if textual else None
-    garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy()) if parsed is not None else []
     if parsed is not None and parsed.notna().any():
+        garbled = np.flatnonzero((values.notna() & parsed.isna()).to_numpy())
         cells = ", ".join(f"row {row + 1} holds {values.iloc[row]!r}" for row in garbled[:3])
         more = f" and {len(garbled) - 3} more cells" if len(garbled) > 3 else ""
         raise CLIError(
@@ -197,10 +201,39 @@ def _check_numeric_column(frame: pd.DataFrame, column: str) -> None:
     raise CLIError(f"column {column!r} is not numeric (dtype {values.dtype}); pick a numeric column")
 
 
-def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], features: list[str]):
-    missing = [c for c in [time_col, *targets, *features] if c is not None and c not in frame.columns]
+def _panel_index(frame: pd.DataFrame, id_col: str, time_col: str | None, stamps: pd.Index | None):
+    """The (series id, time) index of a long-format table: one series per value of ``id_col``."""
+    if id_col == time_col:
+        raise CLIError(f"--id-col and --time-col name the same column {id_col!r}: give the series id column")
+    if frame[id_col].isna().any():
+        row = int(np.flatnonzero(frame[id_col].isna().to_numpy())[0]) + 1
+        raise CLIError(
+            f"id column {id_col!r} is empty in row {row} of the data: give every row its series id"
+        )
+    # without --time-col, each series' rows are its steps 0, 1, ... in file order
+    time = stamps if stamps is not None else frame.groupby(id_col, sort=False).cumcount().to_numpy()
+    index = pd.MultiIndex.from_arrays([frame[id_col].to_numpy(), time], names=[id_col, time_col or "step"])
+    try:
+        split_panel(pd.Series(0.0, index=index), None)  # duplicated or unsorted stamps within a series
+    except ValueError as exc:
+        raise CLIError(f"{exc} In the file: sort the rows by {id_col!r} and then {time_col!r}.") from None
+    return index
+
+
+def _prepare(
+    frame: pd.DataFrame,
+    time_col: str | None,
+    targets: list[str],
+    features: list[str],
+    id_col: str | None = None,
+):
+    missing = [c for c in [id_col, time_col, *targets, *features] if c is not None and c not in frame.columns]
     if missing:
         raise CLIError(f"column(s) {missing} not in the data; its columns are {list(frame.columns)}")
+    if id_col is not None and id_col in [*targets, *features]:
+        raise CLIError(
+            f"column {id_col!r} is the series id column (--id-col): it cannot be a target or feature"
+        )
     if time_col is not None and time_col in [*targets, *features]:
         raise CLIError(
             f"column {time_col!r} is the time column (--time-col), so it cannot also be forecast or "
@@ -219,7 +252,8 @@ def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], feat
                 "rows by position"
             ) from None
         index = pd.DatetimeIndex(stamps, name=time_col)
-        kind, detail = time_index_disorder(index) or (None, None)
+        # a panel's stamps repeat across series: checked per series when the panel is built
+        kind, detail = (None, None) if id_col else time_index_disorder(index)
         if kind == "duplicated":
             raise CLIError(
                 f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in detail[:3]]}: "
@@ -230,7 +264,10 @@ def _prepare(frame: pd.DataFrame, time_col: str | None, targets: list[str], feat
                 f"time column {time_col!r} is not in increasing time order (row {detail + 1} of the data, "
                 f"{index[detail]}, comes after {index[detail - 1]}): sort the file by {time_col!r}"
             )
-        frame = frame.set_index(index).drop(columns=time_col)
+        frame = frame.drop(columns=time_col).set_index(index)
+    if id_col is not None:
+        stamps = frame.index if time_col is not None else None
+        frame = frame.set_index(_panel_index(frame, id_col, time_col, stamps)).drop(columns=id_col)
     for column in [*targets, *features]:
         _check_numeric_column(frame, column)
     y = frame[targets[0]] if len(targets) == 1 else frame[targets]
@@ -273,9 +310,10 @@ def _run_backtest(
     from tsforecast.model_selection import BacktestResult, backtest
 
     needed = horizon * folds + max(2 * seasonal_period, 2 * horizon, 30)
-    if len(y) < needed:
+    n_steps = len(panel_time_axis(y.index)[0]) if is_panel(y) else len(y)  # a panel: its time stamps
+    if n_steps < needed:
         raise CLIError(
-            f"{len(y)} rows are too few for {folds} folds of horizon {horizon} (need at least about "
+            f"{n_steps} time steps are too few for {folds} folds of horizon {horizon} (need at least about "
             f"{needed}); lower --folds or --horizon"
         )
     cv = TimeSeriesSplit(n_splits=folds, test_size=horizon)
@@ -326,6 +364,14 @@ def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
     result.predictions.to_csv(out / f"{stem}_predictions.csv", index=False)
     target = y.columns[0] if isinstance(y, pd.DataFrame) else None
     best = list(board.index[:3])
+    if is_panel(y):  # the plot shows the first series; the tables hold all
+        first = y.index.get_level_values(0)[0]
+        print(f"the plot shows series {first!r} of {y.index.get_level_values(0).nunique()}")
+        rows = result.predictions["series"] == first
+        result = type(result)(
+            result.scores, result.predictions[rows], result.metrics, result.greater_is_better
+        )
+        y = y.xs(first, level=0)
     folds = result.scores[result.scores["model"] == best[0]]
     shown = int(folds["test_size"].sum() + 3 * folds["test_size"].iloc[0])  # the folds and some history
     axes = plot_backtest(result, y.iloc[-shown:], models=best, target=target)
@@ -371,15 +417,23 @@ def _demo(args: argparse.Namespace) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     frame = _read_table(Path(args.data))
     X, y = _prepare(
-        frame, args.time_col, args.target.split(","), args.features.split(",") if args.features else []
+        frame,
+        args.time_col,
+        args.target.split(","),
+        args.features.split(",") if args.features else [],
+        args.id_col,
     )
-    _report_time_axis(y)
-    period = args.seasonal_period or _seasonal_period(y.index)
+    first = y.xs(y.index.get_level_values(0)[0], level=0) if is_panel(y) else y
+    if not is_panel(y):
+        _report_time_axis(y)
+    period = args.seasonal_period or _seasonal_period(first.index)
     models = {
         name: make_model(name, args.horizon, period, quick=args.quick) for name in args.models.split(",")
     }
+    panel = f" in {y.index.get_level_values(0).nunique()} series" if is_panel(y) else ""
     print(
-        f"{len(y)} rows, target {args.target}, seasonal period {period}, {args.folds} folds of {args.horizon}"
+        f"{len(y)} rows{panel}, target {args.target}, seasonal period {period}, {args.folds} folds of "
+        f"{args.horizon}"
     )
     result = _run_backtest(
         models,
@@ -419,19 +473,26 @@ def _forecast(args: argparse.Namespace) -> int:
     if features and not _uses_features(args.model):
         users = ", ".join(name for name in MODELS if _uses_features(name))
         raise CLIError(f"model {args.model!r} does not use --features; the models that do: {users}")
-    X, y = _prepare(frame, args.time_col, args.target.split(","), features)
+    if features and args.id_col:
+        raise CLIError(
+            "--features with --id-col is not supported yet (the future rows of each series would be "
+            "needed): forecast a panel without --features, or one series at a time with them"
+        )
+    X, y = _prepare(frame, args.time_col, args.target.split(","), features, args.id_col)
     future = None
     if features:
         X, y, future = _future_rows(X, y, args.horizon)
         if len(future) < args.horizon:
             print(f"forecasting the {len(future)} future rows of the file (--horizon {args.horizon})")
-    _report_time_axis(y)
-    period = args.seasonal_period or _seasonal_period(y.index)
+    ids = list(pd.unique(y.index.get_level_values(0))) if is_panel(y) else None
+    if ids is None:
+        _report_time_axis(y)
+    period = args.seasonal_period or _seasonal_period(y.xs(ids[0], level=0).index if ids else y.index)
     model = make_model(args.model, args.horizon, period, quick=args.quick)
     coverage = _coverages(args.coverage)
     if coverage is not None:
         model = _with_intervals(args.model, model, args.horizon)
-    if len(y) < 2 * args.horizon:
+    if ids is None and len(y) < 2 * args.horizon:
         raise CLIError(f"{len(y)} rows are too few to forecast {args.horizon} steps; lower --horizon")
     with _reported_warnings(args.model):
         try:
@@ -441,8 +502,14 @@ def _forecast(args: argparse.Namespace) -> int:
             raise CLIError(str(exc)) from None
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    forecast.to_csv(out / "forecast.csv", index_label=y.index.name or "time")
-    ax = plot_forecast(y, forecast, history=max(5 * args.horizon, 2 * period), title=f"{args.model} forecast")
+    labels = list(y.index.names) if ids else (y.index.name or "time")
+    forecast.to_csv(out / "forecast.csv", index_label=labels)
+    shown = None if ids is None else ids[:5]
+    if shown is not None and len(ids) > len(shown):
+        print(f"the plot shows the first {len(shown)} of {len(ids)} series; forecast.csv holds all")
+    ax = plot_forecast(
+        y, forecast, history=max(5 * args.horizon, 2 * period), title=f"{args.model} forecast", series=shown
+    )
     np.atleast_1d(ax)[0].figure.savefig(out / "forecast.png", dpi=110, bbox_inches="tight")
     print(forecast.to_string())
     print(f"\nwrote forecast.csv and forecast.png to {out}/")
@@ -486,6 +553,12 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--data", required=True, help="CSV or Parquet file")
         cmd.add_argument("--time-col", default=None, help="time stamp column (omit: rows by position)")
         cmd.add_argument("--target", required=True, help="column to forecast (comma-separated: several)")
+        cmd.add_argument(
+            "--id-col",
+            default=None,
+            help="series id column of a long-format table: one series per id, of any lengths and starts "
+            "(a panel; per-series models fit each, neural models one global model)",
+        )
         cmd.add_argument("--horizon", type=int, default=24, help="steps to forecast (default 24)")
         cmd.add_argument(
             "--seasonal-period",

@@ -10,6 +10,11 @@ Percentage metrics (MAPE, sMAPE) are on a percent scale: MAPE in 0-100+ and
 sMAPE in 0-200, so scikit-learn's ``mean_absolute_percentage_error`` (a
 fraction) is 100 times smaller than ours.
 
+Panels: for a ``y_true`` indexed by (series id, time), MASE, sMAPE and MAPE are
+computed per series and averaged over the series, as in the M4 competition
+(MASE scaled by each series' own ``y_train``); :func:`mean_over_series` does the
+same for any metric, e.g. ``mean_over_series(mean_absolute_error, y_true, y_pred)``.
+
 Examples
 --------
 >>> from tsforecast.metrics import mean_absolute_error
@@ -39,6 +44,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from tsforecast._constraints import Number
+from tsforecast.panel import is_panel, mean_over_series
 
 __all__ = [
     "CRPS_QUANTILES",
@@ -53,6 +59,7 @@ __all__ = [
     "make_interval_scorer",
     "make_mase_scorer",
     "mean_interval_width",
+    "mean_over_series",
     "mean_absolute_error",
     "mean_absolute_percentage_error",
     "mean_absolute_scaled_error",
@@ -212,6 +219,16 @@ def mean_absolute_scaled_error(
     >>> mean_absolute_scaled_error([5.0, 6.0], [5.5, 5.0], y_train=y_train)
     0.5
     """
+    if is_panel(y_true):
+        return mean_over_series(
+            mean_absolute_scaled_error,
+            y_true,
+            y_pred,
+            y_train=y_train,
+            seasonal_period=seasonal_period,
+            sample_weight=sample_weight,
+            multioutput=multioutput,
+        )
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
     y_train = _as_float(y_train, "y_train")
     y_train = y_train.reshape(len(y_train), -1)
@@ -266,6 +283,14 @@ def symmetric_mean_absolute_percentage_error(
     >>> symmetric_mean_absolute_percentage_error([100.0, 0.0], [300.0, 0.0])
     50.0
     """
+    if is_panel(y_true):
+        return mean_over_series(
+            symmetric_mean_absolute_percentage_error,
+            y_true,
+            y_pred,
+            sample_weight=sample_weight,
+            multioutput=multioutput,
+        )
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
     terms = _safe_ratio(np.abs(y_true - y_pred), np.abs(y_true) + np.abs(y_pred))
     return _aggregate(200.0 * _weighted_mean(terms, sample_weight), multioutput)
@@ -309,6 +334,14 @@ def mean_absolute_percentage_error(
     >>> mean_absolute_percentage_error([100.0, 200.0], [110.0, 150.0])
     17.5
     """
+    if is_panel(y_true):
+        return mean_over_series(
+            mean_absolute_percentage_error,
+            y_true,
+            y_pred,
+            sample_weight=sample_weight,
+            multioutput=multioutput,
+        )
     y_true, y_pred, sample_weight, multioutput = _check_targets(y_true, y_pred, sample_weight, multioutput)
     terms = _safe_ratio(np.abs(y_true - y_pred), np.abs(y_true))
     return _aggregate(100.0 * _weighted_mean(terms, sample_weight), multioutput)

@@ -31,6 +31,7 @@ from sklearn.utils.validation import _num_samples
 from tsforecast import metrics as _metrics
 from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, check_levels, coverage_label
+from tsforecast.panel import is_panel, panel_time_axis, split_by_time, time_cut
 
 __all__ = [
     "BacktestResult",
@@ -88,7 +89,14 @@ class _WindowSplitter(BaseCrossValidator):
         return stops
 
     def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield the (train, test) positions of every fold, in time order; only ``len(X)`` is used."""
+        """Yield the (train, test) positions of every fold, in time order; only ``len(X)`` is used.
+
+        For a panel X (indexed by (series id, time)) the windows count time stamps, and each
+        fold holds the rows of every series at those stamps.
+        """
+        if is_panel(X):
+            yield from split_by_time(self, X)
+            return
         gap, horizon = int(self.gap), int(self.horizon)
         for stop in self._stops(_num_samples(X)):
             yield np.arange(self._train_start(int(stop)), stop), np.arange(stop + gap, stop + gap + horizon)
@@ -97,7 +105,7 @@ class _WindowSplitter(BaseCrossValidator):
         """Return the number of folds, which depends on ``len(X)`` (X is required)."""
         if X is None:
             raise ValueError(f"{type(self).__name__}.get_n_splits needs X: the folds depend on its length.")
-        return len(self._stops(_num_samples(X)))
+        return len(self._stops(len(panel_time_axis(X.index)[0]) if is_panel(X) else _num_samples(X)))
 
 
 class ExpandingWindowSplitter(_WindowSplitter):
@@ -194,7 +202,7 @@ def _n_rows(size: Any, n: int, name: str) -> int:
     if size is None:
         return 0
     if isinstance(size, numbers.Integral):
-        if size >= n:
+        if int(size) >= n:
             raise ValueError(f"{name}={size} rows leave no training rows: n_samples={n}.")
         return int(size)
     return int(np.ceil(size * n))
@@ -214,7 +222,9 @@ def temporal_train_test_split(
 
     The last ``test_size`` rows are the test part, the ``validation_size`` rows
     before them the validation part, and the earlier rows the training part.
-    Nothing is shuffled; pandas objects keep their index.
+    Nothing is shuffled; pandas objects keep their index. Panels (indexed by
+    (series id, time)) are cut by time: the last ``test_size`` distinct time
+    stamps are the test part of every series.
 
     Parameters
     ----------
@@ -242,6 +252,14 @@ def temporal_train_test_split(
     """
     if not arrays:
         raise ValueError("temporal_train_test_split needs at least one array.")
+    if any(is_panel(a) for a in arrays):
+        if not all(is_panel(a) for a in arrays):
+            raise ValueError(
+                "Panels are cut by time: give every array as a panel indexed by (series id, time)."
+            )
+        n = len(panel_time_axis(arrays[0].index)[0])
+        n_test, n_val = _n_rows(test_size, n, "test_size"), _n_rows(validation_size, n, "validation_size")
+        return time_cut(arrays, n_test, n_val)
     lengths = sorted({_num_samples(a) for a in arrays})
     if len(lengths) > 1:
         raise ValueError(f"All arrays must have the same number of rows (time steps), got {lengths}.")
@@ -319,7 +337,7 @@ class _Metric:
 
     def per_fold(self, y_true: np.ndarray, y_pred: np.ndarray, bounds: np.ndarray, train: _Training):
         """Scores of every fold; rows ``bounds[i]:bounds[i + 1]`` of the (n, k) arrays are fold i's."""
-        if self.kind == "scorer":
+        if self.scorer is not None:  # kind "scorer"
             sign, out = (1.0 if self.greater_is_better else -1.0), []
             for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
                 replay = _Replay(y_pred[start:stop])
@@ -658,6 +676,17 @@ def _interval_scores(y_true: np.ndarray, band: np.ndarray, bounds: np.ndarray, c
     return out
 
 
+def _bound_columns(band: np.ndarray | None, coverages) -> dict[str, np.ndarray]:
+    """The tidy predictions' ``lower_<pct>``, ``upper_<pct>`` columns (none without bounds)."""
+    if band is None:
+        return {}
+    return {
+        f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+        for c, nominal in enumerate(coverages)
+        for s, side in enumerate(("lower", "upper"))
+    }
+
+
 def _assemble(
     runs, folds, index, y, metrics, return_predictions, coverages=None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -707,11 +736,7 @@ def _assemble(
                         "target": np.tile(targets, len(rows)),
                         "y_true": y_true.ravel(),
                         "y_pred": y_pred.ravel(),
-                        **{
-                            f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
-                            for c, nominal in enumerate([] if band is None else coverages)
-                            for s, side in enumerate(("lower", "upper"))
-                        },
+                        **_bound_columns(band, coverages),
                     }
                 )
             )
@@ -763,6 +788,12 @@ def backtest(
         cutoff and test block.
     y : Series, DataFrame or array-like of shape (n_samples,) or (n_samples, n_targets)
         The series; several columns are several series (``target`` in the output).
+        A panel indexed by (series id, time) is cut by time: ``cv`` splits its
+        sorted distinct stamps, so each fold has one cutoff for every series;
+        metrics are computed per series (MASE scaled per series) and averaged
+        over the fold's series, as in the M4 competition. The tables gain
+        ``n_series`` (scores) and ``series`` (predictions) columns; only
+        ``refit=True`` (see :mod:`tsforecast._panel_backtest`).
     cv : splitter
         Yields contiguous (train, test) blocks in time order: ``TimeSeriesSplit``
         (``gap``, ``max_train_size`` included), :class:`ExpandingWindowSplitter`,
@@ -849,6 +880,10 @@ def backtest(
             )
     metrics = _resolve_scoring(scoring, seasonal_period)
     coverages = None if coverage is None else check_levels(coverage, "coverage")[0]
+    if is_panel(y):  # many series: one cutoff for all per fold, scores averaged over series
+        from tsforecast._panel_backtest import backtest_panel
+
+        return backtest_panel(estimators, X, y, cv, refit, metrics, coverages, n_jobs, return_predictions)
     n = _num_samples(y)
     pandas = [d for d in (y, X) if isinstance(d, (pd.Series, pd.DataFrame))]
     index = pandas[0].index if pandas else pd.RangeIndex(n)

@@ -15,7 +15,64 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tsforecast.panel import is_panel
+
 __all__ = ["plot_backtest", "plot_forecast"]
+
+#: The most series ``plot_forecast`` draws from a panel when ``series`` is not given.
+_MAX_SERIES = 10
+
+
+def _side_by_side(panel: pd.Series | pd.DataFrame, ids: list) -> pd.DataFrame:
+    """Series of a panel as columns named by their ids; bound columns become ``<id>_lower_<pct>``."""
+    rows = panel[panel.index.get_level_values(0).isin(ids)]
+    if isinstance(rows, pd.Series) or rows.shape[1] == 1:
+        wide = (rows if isinstance(rows, pd.Series) else rows.iloc[:, 0]).unstack(level=0)
+        return wide[[i for i in ids if i in wide.columns]].rename(columns=str)
+    point = rows.columns[0]
+    bounds = {
+        c for by_pct in _bound_columns(rows).values() for sides in by_pct.values() for c in sides.values()
+    }
+    if set(rows.columns[1:]) != bounds:  # several targets per series: not one line per id
+        raise ValueError(
+            "plot_forecast draws several series of a panel with one target each; this panel has the "
+            f"columns {list(rows.columns)}: pick one series with series=<id>, or one column."
+        )
+    wide = rows.unstack(level=0)
+    wide.columns = [str(i) if c == point else f"{i}_{c}" for c, i in wide.columns]
+    return wide
+
+
+def _pick_series(y: Any, forecast: Any, y_true: Any, intervals: Any, series: Any) -> tuple:
+    """``y``, ``forecast`` and ``y_true`` of the chosen series of a panel, as plain series."""
+    if not any(is_panel(d) for d in (y, forecast, y_true)):
+        if series is not None:
+            raise ValueError("series picks series of a panel (indexed by (series id, time)); y is not one.")
+        return y, forecast, y_true
+    source = forecast if is_panel(forecast) else y
+    ids = list(pd.unique(source.index.get_level_values(0)))
+    if series is None:
+        if len(ids) > _MAX_SERIES:
+            raise ValueError(
+                f"The panel has {len(ids)} series, too many for one plot: pick up to {_MAX_SERIES} with "
+                f"series=[...], e.g. series={ids[:3]!r}."
+            )
+        chosen = ids
+    else:
+        chosen = list(series) if isinstance(series, (list, tuple, pd.Index, np.ndarray)) else [series]
+        unknown = [i for i in chosen if i not in ids]
+        if unknown:
+            raise ValueError(
+                f"series {unknown!r} are not in the panel; it has {ids[:5]!r}{'...' * (len(ids) > 5)}."
+            )
+    if len(chosen) == 1:
+        return tuple(d.xs(chosen[0], level=0) if is_panel(d) else d for d in (y, forecast, y_true))
+    if intervals is not None:
+        raise ValueError(
+            "intervals belong to one forecast: with several series pick one (series=<id>), or pass "
+            "the table of forecast(h, coverage=...), whose bands are drawn per series."
+        )
+    return tuple(_side_by_side(d, chosen) if is_panel(d) else d for d in (y, forecast, y_true))
 
 
 def _as_frame(data: Any, name: str, index: pd.Index | None = None) -> pd.DataFrame:
@@ -115,6 +172,7 @@ def plot_forecast(
     ax: Any = None,
     history: int | None = None,
     title: str | None = None,
+    series: Any = None,
 ) -> Any:
     """Plot the observed history, the forecast and, when given, the truth and interval bands.
 
@@ -140,6 +198,10 @@ def plot_forecast(
         Show only the last ``history`` observations of ``y`` (all when None).
     title : str, default=None
         Axes title.
+    series : object or list, default=None
+        For a panel (``y`` and ``forecast`` indexed by (series id, time)): the
+        id of the series to draw, or a list of ids drawn together, one colour
+        each. ``None`` draws every series of the forecast (at most 10).
 
     Returns
     -------
@@ -163,6 +225,7 @@ def plot_forecast(
     >>> [c.get_label() for c in plot_forecast(y, with_bands).collections]
     ['80%', '95%']
     """
+    y, forecast, y_true = _pick_series(y, forecast, y_true, intervals, series)
     observed = _as_frame(y, "y")
     own_bands = _bound_columns(forecast) if isinstance(forecast, pd.DataFrame) else {}
     if own_bands:  # the table of forecast(h, coverage=...): points, then bound columns

@@ -29,16 +29,19 @@ from torch import nn
 
 from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, check_levels
+from tsforecast.models._defaults import CANDIDATES, baseline_errors, resolve_shrinkage
+from tsforecast.models._neural_panel import fit_global, keep_series_view, panel_lookback, series_view
 from tsforecast.training.distributed import local_cuda_device, process_group
 from tsforecast.training.loop import (
     LOSSES,
     NonFiniteLossError,
     TrainingBatch,
     TrainingWarning,
+    evaluate,
     inference_batch_size,
     train_module,
 )
-from tsforecast.training.normalizer import WindowNormalizer
+from tsforecast.training.normalizer import WindowNormalizer, robust_mean_std
 from tsforecast.training.quantiles import (
     RESIDUAL_LEVELS,
     interpolation_matrix,
@@ -73,7 +76,8 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         recursively, feeding the predictions back as inputs.
     seasonal_period : int or None, default=None
         Length of the main season (24 for hourly data with a daily cycle);
-        only informs the default ``lookback``.
+        informs the default ``lookback`` and makes the last season a baseline
+        that ``normalization="auto"`` may choose.
     {network}
     max_epochs : int, default=100
         Most passes over the training windows.
@@ -96,7 +100,18 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         for early stopping.
     patience : int, default=10
         Epochs without validation improvement before stopping.
-    normalization : {"instance", "last", None}, default="instance"
+    normalization : {"auto", "instance", "last", "seasonal", None}, default="auto"
+        How input windows are normalised, which fixes the *baseline* the
+        network learns to correct: its output layer starts at zero, so the
+        untrained network forecasts the baseline, and early stopping keeps
+        that forecast unless an epoch of training beats it on validation.
+        ``"auto"``: the one of ``"last"``, ``"seasonal"`` (when
+        ``seasonal_period`` > 1 fits in the look-back) and ``"instance"`` whose
+        baseline has the smallest mean absolute error over the training
+        windows (before the validation tail), chosen at every ``fit`` and
+        stored in ``normalization_``: a network that cannot beat the best of
+        these naive forecasts falls back to it
+        (:func:`~tsforecast.models._defaults.choose_normalization`).
         ``"instance"``: every input window is normalised by its own mean and
         standard deviation (RevIN-style), so raw-scale data need no scaler:
         each series is first standardised in float64, so any offset and scale
@@ -105,7 +120,23 @@ _PARAMETERS_DOC = """lookback : int or None, default=None
         ``"last"``: shifted by the window's last value instead of its mean, so
         the network learns a correction to "repeat the last value" (suits
         random-walk-like series: exchange rates, prices).
+        ``"seasonal"``: shifted by the window's last value, and the baseline is
+        the window's last season repeated (seasonal naive; needs
+        ``seasonal_period`` > 1, at most the look-back).
         ``None``: values are fed as they are (scale them first).
+    shrinkage : float in [0, 1] or None, default=None
+        Share of the network's correction to its baseline removed from the
+        forecast: ``baseline + (1 - shrinkage) * (network - baseline)``
+        (training is unaffected). ``None`` with ``normalization="auto"``:
+        the network and its baseline are averaged with weights inverse to
+        their validation losses, ``shrinkage = loss / (loss + baseline_loss)``
+        (Bates and Granger's combination; 0.5 when the network did not beat
+        the baseline, 0 without validation), so a network that beats the
+        naive forecast by far keeps most of its forecast and a marginal one
+        is pulled halfway back
+        (:func:`~tsforecast.models._defaults.resolve_shrinkage`, measured in
+        ``benchmarks/defaults.py``). ``None`` with any other normalization:
+        0, the network alone. Stored in ``shrinkage_``.
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss (of the point forecast; not used with ``quantiles``).
     quantiles : list of float or None, default=None
@@ -145,6 +176,10 @@ _ATTRIBUTES_DOC = """module_ : torch.nn.Module
         The epoch whose weights ``module_`` holds (early stopping restores it).
     lookback_ : int
         The input window length used.
+    normalization_ : {"instance", "last", "seasonal", None}
+        The normalisation used (``normalization``, or what ``"auto"`` chose).
+    shrinkage_ : float
+        The shrinkage used (``shrinkage``, or what ``None`` resolved to).
     device_ : torch.device
         The device ``module_`` lives on.
     quantiles_ : ndarray or None
@@ -293,6 +328,10 @@ def _no_improvement_advice(y: np.ndarray, normalization: str | None) -> str:
     return "Try a lower learning_rate, a larger patience, a longer lookback or more data."
 
 
+#: What the untrained network forecasts under each normalisation (for the fallback warning).
+_BASELINE_NAMES = {"instance": "mean", "last": "last value", "seasonal": "last season repeated", None: "zero"}
+
+
 class NeuralForecaster(BaseForecaster):
     """Base class of the neural forecasters: training engine, windows, rollout.
 
@@ -334,7 +373,8 @@ class NeuralForecaster(BaseForecaster):
         early_stopping: bool = True,
         validation_fraction: float = 0.2,
         patience: int = 10,
-        normalization: str | None = "instance",
+        normalization: str | None = "auto",
+        shrinkage: float | None = None,
         loss: str = "mse",
         device: str | torch.device = "auto",
         compile: bool = False,
@@ -360,6 +400,7 @@ class NeuralForecaster(BaseForecaster):
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.normalization = normalization
+        self.shrinkage = shrinkage
         self.loss = loss
         self.device = device
         self.compile = compile
@@ -388,7 +429,8 @@ class NeuralForecaster(BaseForecaster):
         "early_stopping": ["boolean"],
         "validation_fraction": [Number(Real, 0, 1, closed="left")],
         "patience": [Number(Integral, 1, None, closed="left")],
-        "normalization": [StrOptions({"instance", "last"}), None],
+        "normalization": [StrOptions({"auto", "instance", "last", "seasonal"}), None],
+        "shrinkage": [Number(Real, 0, 1, closed="both"), None],
         "loss": [StrOptions(set(LOSSES))],
         "device": [str, torch.device],
         "compile": ["boolean"],
@@ -412,9 +454,10 @@ class NeuralForecaster(BaseForecaster):
             return 0
         return validation_steps(n, int(self.horizon), float(self.validation_fraction))
 
-    def _min_train_size(self) -> int:
+    def _min_train_size(self, lookback: int | None = None) -> int:
         # runs after BaseForecaster.fit's _validate_params: the parameters are valid here
-        lookback = 1 if self.lookback is None else int(self.lookback)
+        if lookback is None:
+            lookback = 1 if self.lookback is None else int(self.lookback)
         n = lookback + int(self.horizon)
         while n - self._validation_steps(n) < lookback + self.horizon:
             n += 1
@@ -435,25 +478,10 @@ class NeuralForecaster(BaseForecaster):
         self.lookback_ = self._resolve_lookback(n)
         self.device_ = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        # the median is the point forecast, so a quantile head always trains it
-        self.quantiles_ = (
-            None
-            if self.quantiles is None
-            else np.union1d(check_levels(self.quantiles, "quantiles")[0], [0.5])
-        )
-        if self.quantiles_ is not None and self.loss != "mse":
-            warnings.warn(
-                f"{type(self).__name__}: loss={self.loss!r} is not used: with quantiles the network "
-                "trains on the pinball loss of its quantile outputs.",
-                UserWarning,
-                stacklevel=3,
-            )
-        self._normalizer = WindowNormalizer(self.normalization, self.lookback_).fit(y, X)
+        self._check_quantile_settings()
+        self._normalizer = self._adapted_normalizer([y]).fit(y, X)
         self._X_hist = X.copy()
-        # one output channel per step, or one per trained quantile level: every network emits
-        # n_targets channels, so a quantile head needs no model code
-        n_channels = 1 if self.quantiles_ is None else len(self.quantiles_)
-        self._module_spec = {"n_inputs": 1 + X.shape[1], "n_targets": n_channels, "n_future": X.shape[1]}
+        self._module_spec = self._network_shapes(X.shape[1])
         sampler = WindowSampler(
             self._normalizer.standardize(y),
             self._normalizer.scale_exog(X),
@@ -463,11 +491,23 @@ class NeuralForecaster(BaseForecaster):
             device=self.device_,
             transform=self._training_batch,
         )
+        self._train(sampler, seed, y)
+
+    def _train(self, sampler: WindowSampler, seed: int, y: np.ndarray) -> None:
+        """Build the network and train it on the sampler's windows (``y``: the raw series, for errors)."""
         devices = [self.device_.index or 0] if self.device_.type == "cuda" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
             module = self._build_module(**self._module_spec).to(self.device_)
             generator = torch.Generator().manual_seed(seed)
+            # The untrained network forecasts the baseline; its validation loss weighs the default
+            # shrinkage (no randomness is drawn here: eval mode, so training is unchanged by it).
+            initial_loss = None
+            if self._shrinks_by_default and sampler.n_val > 0:
+                chunk = inference_batch_size(int(self.batch_size), self.device_)
+                initial_loss = evaluate(
+                    module, sampler, "val", LOSSES[self.loss], chunk, self.device_, bool(self.mixed_precision)
+                )
             try:
                 history, best_epoch = train_module(
                     module,
@@ -495,21 +535,105 @@ class NeuralForecaster(BaseForecaster):
                     raise
                 raise NonFiniteLossError(f"{cause} ({err})") from err
         self.module_ = module.eval()
-        self.residual_quantiles_ = None
-        if self.quantiles_ is None:  # the band of a point forecast: computed once, here
-            chunk = inference_batch_size(self.batch_size, self.device_)
-            self.residual_quantiles_ = residual_quantiles(module, sampler, chunk, self.device_)
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
+        best_loss = history[best_epoch - 1]["val_loss"] if best_epoch > 0 else initial_loss
+        if self._shrinks_by_default or self.quantiles_ is None:
+            self.shrinkage_ = resolve_shrinkage(self.shrinkage, self.normalization, initial_loss, best_loss)
+        else:
+            self.shrinkage_ = 0.0  # a quantile head: its levels are trained together, never shrunk
+        self._normalizer.shrinkage = self.shrinkage_
+        self.residual_quantiles_ = None
+        if self.quantiles_ is None:  # the band of the (shrunk) point forecast: computed once, here
+            chunk = inference_batch_size(self.batch_size, self.device_)
+            self.residual_quantiles_ = residual_quantiles(
+                module, sampler, chunk, self.device_, shrinkage=self.shrinkage_
+            )
         if self.early_stopping and sampler.n_val > 0 and best_epoch == 0:
+            if self.normalization == "auto":
+                advice = (
+                    "normalization='auto' chose that naive forecast as the one with the smallest "
+                    "error on the training windows, and the forecast falls back to it."
+                )
+            else:
+                advice = _no_improvement_advice(y, self.normalization)
             warnings.warn(
                 f"{type(self).__name__} kept its initial weights: no epoch of training improved the "
                 "validation loss of the untrained network, whose forecast is the window's "
-                f"{'last value' if self.normalization == 'last' else 'mean'}. "
-                + _no_improvement_advice(y, self.normalization),
+                f"{_BASELINE_NAMES[self.normalization_]}. " + advice,
                 TrainingWarning,
                 stacklevel=3,
             )
+
+    @property
+    def _shrinks_by_default(self) -> bool:
+        """Whether ``shrinkage=None`` weighs the network against its baseline (point forecasts, "auto")."""
+        return self.shrinkage is None and self.normalization == "auto" and self.quantiles is None
+
+    def _check_quantile_settings(self) -> None:
+        """Resolve ``quantiles_``; refuse settings a quantile head cannot honour."""
+        # the median is the point forecast, so a quantile head always trains it
+        self.quantiles_ = (
+            None
+            if self.quantiles is None
+            else np.union1d(check_levels(self.quantiles, "quantiles")[0], [0.5])
+        )
+        if self.quantiles_ is None:
+            return
+        if self.shrinkage is not None and self.shrinkage > 0:
+            raise ValueError(
+                f"shrinkage={self.shrinkage!r} with quantiles: shrinking every quantile towards the "
+                "baseline would narrow the band below what was trained. Leave shrinkage=None (a "
+                "quantile head is not shrunk), or drop quantiles for a shrunk point forecast."
+            )
+        if self.loss != "mse":
+            warnings.warn(
+                f"{type(self).__name__}: loss={self.loss!r} is not used: with quantiles the network "
+                "trains on the pinball loss of its quantile outputs.",
+                UserWarning,
+                stacklevel=4,
+            )
+
+    def _adapted_normalizer(self, parts: list[np.ndarray]) -> WindowNormalizer:
+        """The window normaliser, with ``normalization="auto"`` resolved (``normalization_``).
+
+        ``parts`` are the training series, (n_i, k) each: one for a single or wide y, one per
+        series of a panel, whose global network shares one choice. See
+        :mod:`tsforecast.models._defaults`; the shrinkage is set once training has run.
+        """
+        period = None if self.seasonal_period is None else int(self.seasonal_period)
+        self.normalization_: str | None
+        if self.normalization == "auto":
+            totals: dict[str, float] = {}
+            for y in parts:
+                n_fit = len(y) - self._validation_steps(len(y))
+                loc, spread = robust_mean_std(y)  # standardised first: scale-free, never overflows
+                unit = (y - loc) / np.where(spread > 0, spread, 1.0)
+                errors = baseline_errors(unit, self.lookback_, int(self.horizon), period, n_fit)
+                for name, error in errors.items():
+                    totals[name] = totals.get(name, 0.0) + error
+            self.normalization_ = min(totals, key=lambda name: (totals[name], CANDIDATES.index(name)))
+        else:
+            self.normalization_ = self.normalization
+        if self.normalization_ is None and self.shrinkage is not None and self.shrinkage > 0:
+            raise ValueError(
+                f"shrinkage={self.shrinkage!r}, but shrinkage needs a baseline to shrink towards and "
+                "normalization=None has none: use normalization='auto', 'instance', 'last' or "
+                "'seasonal', or shrinkage=None."
+            )
+        return self._window_normalizer()
+
+    def _network_shapes(self, n_features: int) -> dict[str, int]:
+        """Arguments of ``_build_module``: the series and its features in, one channel per output."""
+        # one output channel per step, or one per trained quantile level: every network emits
+        # n_targets channels, so a quantile head needs no model code
+        n_channels = 1 if self.quantiles_ is None else len(self.quantiles_)
+        return {"n_inputs": 1 + n_features, "n_targets": n_channels, "n_future": n_features}
+
+    def _window_normalizer(self) -> WindowNormalizer:
+        """An unfitted normaliser of the resolved ``normalization_``."""
+        period = None if self.seasonal_period is None else int(self.seasonal_period)
+        return WindowNormalizer(self.normalization_, self.lookback_, int(self.horizon), period)
 
     def _non_finite_cause(self, y: np.ndarray) -> str | None:
         """What in the data made the loss non-finite, when the data explain it."""
@@ -533,6 +657,20 @@ class NeuralForecaster(BaseForecaster):
     def _training_batch(self, windows: Windows) -> TrainingBatch:
         """Network inputs, target and loss weight of gathered (standardised) training windows."""
         return self._normalizer.training_batch(windows)
+
+    # -- panels: one global network over every series (tsforecast.models._neural_panel) --------
+
+    def _panel_min_length(self, lengths: np.ndarray) -> int:
+        return self._min_train_size(panel_lookback(self, lengths))
+
+    def _fit_panel(self, series: list) -> None:
+        fit_global(self, series)
+
+    def _series_model(self, series_id) -> NeuralForecaster:
+        return series_view(self, series_id)
+
+    def _keep_series_model(self, series_id, model: NeuralForecaster) -> None:
+        keep_series_view(self, series_id, model)
 
     # -- prediction ---------------------------------------------------------------
 
@@ -726,12 +864,14 @@ class NeuralForecaster(BaseForecaster):
             x, loc, scale = normalizer.encode(values, exog_past)
             out = module(x, block).float()  # (b, H, n_channels), window units
             point = out[..., channel : channel + 1]
+            pred = normalizer.decode(point, loc, scale)  # (b, H, 1)
             if band is not None:
                 deviation = (
                     out @ band - point if self.quantiles_ is not None else band.expand(len(out), -1, -1)
                 )
-                quantiles.append(normalizer.decode(point + widen(deviation, block_number), loc, scale))
-            pred = normalizer.decode(point, loc, scale)  # (b, H, 1)
+                # deviations are scaled, never shrunk: shrinkage moves the point, not the band's width
+                spread = widen(deviation, block_number)
+                quantiles.append(pred + (spread if scale is None else spread * scale))
             points.append(pred)
             if begin + horizon < n_steps:
                 values = torch.cat([values, pred], dim=1)[:, -lookback:]

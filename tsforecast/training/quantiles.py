@@ -108,12 +108,14 @@ def widen(deviation: torch.Tensor, block: int) -> torch.Tensor:
 
 @torch.no_grad()
 def residual_quantiles(
-    module: nn.Module, data: WindowData, batch_size: int, device: torch.device
+    module: nn.Module, data: WindowData, batch_size: int, device: torch.device, shrinkage: float = 0.0
 ) -> np.ndarray | None:
     """Quantiles at :data:`RESIDUAL_LEVELS` of the validation residuals, per horizon step.
 
     The residuals ``target - forecast`` are taken in the units of ``data``'s batches (window
     units after instance normalisation) and pooled over every validation window and series.
+    The forecast is the network's output shrunk towards its baseline as the estimator decodes
+    it (``(1 - shrinkage) * output`` in window units), so the band belongs to the forecast given.
     ``None`` when ``data`` has no validation windows.
 
     Shape: -> (horizon, len(RESIDUAL_LEVELS)).
@@ -125,6 +127,7 @@ def residual_quantiles(
     residuals = []
     for begin in range(0, data.n_val, batch_size):
         batch = data.batch(torch.arange(begin, min(data.n_val, begin + batch_size), device=device), "val")
-        residuals.append((batch.target - module(*batch.inputs).float())[..., 0].double().cpu())
+        forecast = module(*batch.inputs).float() * (1.0 - shrinkage)
+        residuals.append((batch.target - forecast)[..., 0].double().cpu())
     module.train(was_training)
     return np.quantile(torch.cat(residuals).numpy(), RESIDUAL_LEVELS, axis=0).T

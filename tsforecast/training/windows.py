@@ -7,10 +7,11 @@ batch is a tensor of window numbers, turned into start positions and gathered
 with one indexing operation, ``series[start[:, None] + arange(window)]``.
 Memory is O(series + batch x window); no per-window Python, no DataLoader.
 
-Several series (the columns of y, for a global model) are concatenated with
-offsets; window numbers map to starts inside one series, so no window ever
-crosses from one series into the next. Exogenous features, shared by every
-series, are gathered with the same time positions.
+Several series (the columns of y, for a global model, or the ragged series of a
+panel) are concatenated with offsets; window numbers map to starts inside one
+series (a binary search over each series' window count), so no window ever
+crosses from one series into the next. Exogenous features, shared by the columns
+of y or given per panel row, are gathered with the same time positions.
 """
 
 from __future__ import annotations
@@ -69,17 +70,21 @@ class WindowSampler:
 
     Parameters
     ----------
-    y : ndarray of shape (n_steps, n_series)
-        The series, one per column (all of the same length).
-    X : ndarray of shape (n_steps, n_features)
-        Exogenous features shared by every series (``n_features`` may be 0).
+    y : ndarray of shape (n_steps, n_series) or (n_rows,)
+        The series, one per column (all of the same length); with ``lengths``,
+        ragged series concatenated one after the other (a panel).
+    X : ndarray of shape (n_steps, n_features) or (n_exog_rows, n_features)
+        Exogenous features (``n_features`` may be 0): shared by every column
+        of y, or with ``lengths``, the rows of every series concatenated, read
+        from ``exog_offsets``.
     lookback, horizon : int
         Input and output lengths of a window.
-    validation_steps : int, default=0
-        The last ``validation_steps`` time steps of every series are held out:
-        training windows lie entirely before them; validation windows have
-        their ``horizon`` targets inside them (their inputs may reach back into
-        the training part). The split is by time, never shuffled.
+    validation_steps : int or ndarray of shape (n_series,), default=0
+        The last ``validation_steps`` time steps of every series (or of each,
+        given per series) are held out: training windows lie entirely before
+        them; validation windows have their ``horizon`` targets inside them
+        (their inputs may reach back into the training part). The split is by
+        time, never shuffled.
     device : str or torch.device, default="cpu"
         Where the series are stored and windows gathered.
     transform : callable, optional
@@ -88,6 +93,14 @@ class WindowSampler:
         estimators pass :meth:`WindowNormalizer.training_batch
         <tsforecast.training.normalizer.WindowNormalizer.training_batch>`);
         default: :func:`split_window`, the raw values.
+    lengths : ndarray of shape (n_series,), default=None
+        Ragged series (a panel): series ``j`` is ``y[offset_j : offset_j + lengths[j]]``
+        with the offsets the running sums of ``lengths``. A series shorter than a
+        window contributes no window; no window crosses from one series into the next.
+    exog_offsets : ndarray of shape (n_series,), default=None
+        With ``lengths``: the row of X where each series' features start (several
+        series, e.g. the targets of one panel series, may share rows); default: the
+        series' own offsets.
 
     Attributes
     ----------
@@ -102,54 +115,68 @@ class WindowSampler:
         *,
         lookback: int,
         horizon: int,
-        validation_steps: int = 0,
+        validation_steps: int | np.ndarray = 0,
         device: str | torch.device = "cpu",
         transform: Callable[[Windows], TrainingBatch] | None = None,
+        lengths: np.ndarray | None = None,
+        exog_offsets: np.ndarray | None = None,
     ):
-        n, k = y.shape
         self.lookback, self.horizon, self.window = lookback, horizon, lookback + horizon
-        self.length, self.n_series = n, k
         self.device = torch.device(device)
         self.transform = transform or split_window(lookback)
-        # The series, concatenated: series j occupies [j * n, (j + 1) * n).
-        flat = np.ascontiguousarray(np.asarray(y, dtype=np.float32).T).reshape(-1)
+        if lengths is None:  # k columns of one length: series j occupies [j * n, (j + 1) * n)
+            n, k = y.shape
+            lengths = np.full(k, n, dtype=np.int64)
+            flat = np.ascontiguousarray(np.asarray(y, dtype=np.float32).T).reshape(-1)
+            exog_offsets = np.zeros(k, dtype=np.int64)  # every column reads the shared X rows
+        else:
+            lengths = np.asarray(lengths, dtype=np.int64)
+            flat = np.ascontiguousarray(np.asarray(y, dtype=np.float32).reshape(-1))
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        exog_offsets = offsets if exog_offsets is None else np.asarray(exog_offsets, dtype=np.int64)
+        self.n_series, self.length = len(lengths), int(lengths.max())
         self.series = torch.from_numpy(flat).to(self.device)
         self.exog = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)).to(self.device)
         self._steps = torch.arange(self.window, device=self.device)
-        n_fit = n - validation_steps
-        # Window starts (time positions) of each split: [first, last] in every series.
+        val = np.broadcast_to(np.asarray(validation_steps, dtype=np.int64), lengths.shape)
+        n_fit = lengths - val
+        # Window starts (time positions in each series) of each split: [first, last] per series.
         self._bounds = {
-            "train": (0, n_fit - self.window),
-            "val": (n_fit - lookback, n - self.window) if validation_steps > 0 else (0, -1),
+            "train": (np.zeros_like(lengths), n_fit - self.window),
+            "val": (np.where(val > 0, n_fit - lookback, 0), np.where(val > 0, lengths - self.window, -1)),
         }
-        if self._bounds["train"][1] < 0:
+        if (self._bounds["train"][1] < 0).all():
             raise ValueError(
-                f"No training window: {n} time steps minus {validation_steps} validation steps "
-                f"is shorter than lookback + horizon = {self.window}."
+                f"No training window: {int(lengths.max())} time steps minus {int(val.max())} validation "
+                f"steps is shorter than lookback + horizon = {self.window}."
             )
-
-    def _per_series(self, split: str) -> int:
-        first, last = self._bounds[split]
-        return max(0, last - first + 1)
+        to_device = lambda a: torch.as_tensor(a, dtype=torch.int64, device=self.device)  # noqa: E731
+        self._offsets, self._exog_offsets = to_device(offsets), to_device(exog_offsets)
+        self._first, self._cumulative = {}, {}
+        for split, (first, last) in self._bounds.items():
+            counts = np.maximum(0, last - first + 1)
+            self._first[split] = to_device(first)
+            # windows of series j are numbers [cumulative[j], cumulative[j + 1])
+            self._cumulative[split] = to_device(np.concatenate([[0], np.cumsum(counts)]))
 
     @property
     def n_train(self) -> int:
         """Number of training windows, over all series."""
-        return self.n_series * self._per_series("train")
+        return int(self._cumulative["train"][-1])
 
     @property
     def n_val(self) -> int:
         """Number of validation windows, over all series."""
-        return self.n_series * self._per_series("val")
+        return int(self._cumulative["val"][-1])
 
     def starts(self, index: torch.Tensor, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
         """Series and time position of the first step of windows number ``index``.
 
         Shape: index (batch,) -> series (batch,), time (batch,).
         """
-        per_series = self._per_series(split)
-        series = torch.div(index, per_series, rounding_mode="floor")
-        time = self._bounds[split][0] + index - series * per_series
+        cumulative = self._cumulative[split]
+        series = torch.searchsorted(cumulative, index, right=True) - 1
+        time = self._first[split][series] + index - cumulative[series]
         return series, time
 
     def gather(self, index: torch.Tensor, split: str = "train") -> Windows:
@@ -161,8 +188,10 @@ class WindowSampler:
         index = index.to(self.device)
         series, time = self.starts(index, split)
         positions = time[:, None] + self._steps  # (batch, window)
-        values = self.series[(series * self.length)[:, None] + positions]  # (batch, window)
-        return Windows(values.unsqueeze(-1), self.exog[positions], series)
+        values = self.series[self._offsets[series][:, None] + positions]  # (batch, window)
+        return Windows(
+            values.unsqueeze(-1), self.exog[self._exog_offsets[series][:, None] + positions], series
+        )
 
     def batch(self, index: torch.Tensor, split: str = "train") -> TrainingBatch:
         """The training batch of windows number ``index``: gathered, then ``transform``-ed."""
@@ -170,4 +199,11 @@ class WindowSampler:
 
     def nbytes(self) -> int:
         """Bytes held by the sampler's tensors (the series, exog and index helpers)."""
-        return sum(t.numel() * t.element_size() for t in (self.series, self.exog, self._steps))
+        helpers = [
+            self._steps,
+            self._offsets,
+            self._exog_offsets,
+            *self._first.values(),
+            *self._cumulative.values(),
+        ]
+        return sum(t.numel() * t.element_size() for t in (self.series, self.exog, *helpers))

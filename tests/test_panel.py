@@ -1,0 +1,245 @@
+"""Panels: y and X indexed by (series id, time), series of different lengths and starts."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from tsforecast import ARIMAForecaster, ETSForecaster, NaiveForecaster
+from tsforecast.datasets import load_etth1, load_stocks_monthly
+from tsforecast.panel import ShortSeriesWarning, is_panel, split_panel
+
+
+def stocks_panel() -> pd.Series:
+    """Monthly closes of five stocks, long format: GOOG starts years after the others."""
+    wide = load_stocks_monthly()
+    long = wide.stack().dropna().swaplevel().sort_index()  # GOOG has no prices before its listing
+    long.index.names = ["ticker", "date"]
+    return long.rename("close")
+
+
+def ett_panel() -> pd.Series:
+    """Three ETTh1 columns as series of different lengths and start hours (2-level index)."""
+    frame = load_etth1()
+    pieces = {
+        "HUFL": frame["HUFL"].iloc[:300],
+        "OT": frame["OT"].iloc[100:500],
+        "LUFL": frame["LUFL"].iloc[250:400],
+    }
+    return pd.concat(pieces, names=["column", "date"]).rename("load")
+
+
+def future_rows(model, h: int) -> pd.DataFrame:
+    """Every fitted series' next h steps as a zero-column panel X."""
+    return pd.DataFrame(index=model.forecast(h).index)
+
+
+def test_stocks_panel_has_ragged_series():
+    y = stocks_panel()
+    lengths = y.groupby(level=0).size()
+    assert is_panel(y) and lengths["GOOG"] < lengths["MSFT"]
+    starts = y.reset_index().groupby("ticker")["date"].min()
+    assert starts["GOOG"] > starts["MSFT"]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        NaiveForecaster(strategy="seasonal", seasonal_period=12),
+        NaiveForecaster(strategy="drift"),
+        ETSForecaster(),
+    ],
+)
+def test_per_series_fit_equals_fitting_each_series(model):
+    y = stocks_panel()
+    fitted = model.fit(None, y)
+    out = fitted.forecast(5)
+    assert list(fitted.series_ids_) == ["AAPL", "AMZN", "GOOG", "IBM", "MSFT"]
+    assert out.index.names == ["ticker", "date"] and out.name == "close"
+    for ticker in fitted.series_ids_:
+        alone = type(model)(**model.get_params()).fit(None, y.xs(ticker))
+        expected = alone.forecast(5)
+        np.testing.assert_array_equal(out.xs(ticker).to_numpy(), expected.to_numpy())
+        assert out.xs(ticker).index.equals(expected.index)
+
+
+def test_seasonal_naive_repeats_each_series_own_last_season():
+    y = ett_panel()
+    model = NaiveForecaster(strategy="seasonal", seasonal_period=24).fit(None, y)
+    out = model.forecast(30)
+    for name in ("HUFL", "OT", "LUFL"):
+        last_day = y.xs(name).to_numpy()[-24:]
+        np.testing.assert_array_equal(out.xs(name).to_numpy(), np.concatenate([last_day, last_day[:6]]))
+        assert out.xs(name).index[0] == y.xs(name).index[-1] + pd.Timedelta(hours=1)
+
+
+def test_predict_answers_in_x_row_order_for_any_subset_and_steps():
+    y = ett_panel()
+    model = NaiveForecaster(strategy="seasonal", seasonal_period=24).fit(None, y)
+    full = model.forecast(10)
+    # interleaved rows of two of the three series, with gaps (steps 2, 5 of OT; 1, 3, 10 of LUFL)
+    keys = [("LUFL", 1), ("OT", 2), ("LUFL", 3), ("OT", 5), ("LUFL", 10)]
+    index = pd.MultiIndex.from_tuples([(s, full.xs(s).index[k - 1]) for s, k in keys])
+    pred = model.predict(pd.DataFrame(index=index))
+    np.testing.assert_array_equal(pred, [full.xs(s).iloc[k - 1] for s, k in keys])
+    framed = model.forecast(pd.DataFrame(index=index))
+    assert framed.index.equals(index)
+    np.testing.assert_array_equal(framed.to_numpy(), pred)
+
+
+def test_quantiles_intervals_and_coverage_follow_each_series():
+    y = stocks_panel()
+    model = NaiveForecaster().fit(None, y)
+    X = future_rows(model, 3).sort_index(level=1, sort_remaining=False)  # series interleaved by time
+    q = model.predict_quantiles(X, quantiles=[0.1, 0.9])
+    lower, upper = model.predict_interval(X, coverage=0.8)
+    np.testing.assert_allclose(q[:, 0], lower)
+    np.testing.assert_allclose(q[:, 1], upper)
+    for position, (ticker, stamp) in enumerate(X.index):
+        alone = NaiveForecaster().fit(None, y.xs(ticker))
+        single = alone.predict_quantiles(pd.DataFrame(index=pd.DatetimeIndex([stamp])), quantiles=[0.1, 0.9])
+        np.testing.assert_allclose(q[position], single[0])
+    framed = model.forecast(2, coverage=0.8)
+    assert list(framed.columns) == ["close", "lower_80", "upper_80"]
+    assert framed.index.names == ["ticker", "date"] and len(framed) == 10
+
+
+def test_exogenous_features_per_series_row():
+    frame = load_etth1().iloc[:400]
+    y = pd.concat({"a": frame["OT"].iloc[:300], "b": frame["OT"].iloc[150:400]}, names=["id", "date"])
+    X = pd.concat(
+        {"a": frame[["HUFL"]].iloc[:300], "b": frame[["MUFL"]].iloc[150:400].set_axis(["HUFL"], axis=1)},
+        names=["id", "date"],
+    )
+    model = ARIMAForecaster(order=(1, 0, 0)).fit(X, y)
+    future = pd.concat(
+        {"b": frame[["MUFL"]].iloc[150:400].set_axis(["HUFL"], axis=1).iloc[:3] * 0 + 5.0},
+        names=["id", "date"],
+    )
+    future.index = pd.MultiIndex.from_product(
+        [["b"], pd.date_range(y.xs("b").index[-1], periods=4, freq="h")[1:]]
+    )
+    alone = ARIMAForecaster(order=(1, 0, 0)).fit(X.xs("b"), y.xs("b"))
+    np.testing.assert_allclose(model.predict(future), alone.predict(future.droplevel(0)))
+    assert model.n_features_in_ == 1 and list(model.feature_names_in_) == ["HUFL"]
+
+
+@pytest.mark.parametrize(
+    "backend",
+    # loky processes import torch cold: about 30 s on two busy cores, so that case is slow-marked
+    ["threading", pytest.param("loky", marks=pytest.mark.slow)],
+)
+def test_joblib_parallel_config_equals_serial(backend):
+    y = stocks_panel()
+    model = ETSForecaster(trend="add", damped_trend=True)
+    serial = model.fit(None, y).forecast(6)
+    with joblib.parallel_config(backend=backend, n_jobs=2):
+        parallel = clone(model).fit(None, y).forecast(6)
+    pd.testing.assert_series_equal(serial, parallel)
+
+
+def test_panel_fit_pickles_and_refit_on_one_series_forgets_the_panel():
+    y = stocks_panel()
+    model = NaiveForecaster(strategy="drift").fit(None, y)
+    again = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_series_equal(again.forecast(3), model.forecast(3))
+    model.fit(None, y.xs("IBM"))
+    assert not hasattr(model, "series_ids_") and model.forecast(2).index.nlevels == 1
+    model.fit(None, y)
+    assert not hasattr(model, "y_train_") and model.forecast(2).index.nlevels == 2
+
+
+def test_update_moves_each_series_forward():
+    y = stocks_panel()
+    cut = y.index.get_level_values(1) <= pd.Timestamp("2009-06-01")
+    model = NaiveForecaster().fit(None, y[cut])
+    new = y[~cut & (y.index.get_level_values(0) != "IBM")]
+    model.update(None, new)
+    out = model.forecast(1)
+    assert out.xs("AAPL").iloc[0] == y.xs("AAPL").iloc[-1]
+    assert out.xs("IBM").iloc[0] == y[cut].xs("IBM").iloc[-1]
+
+
+# -- errors name the series and the fix ---------------------------------------------------
+
+
+def test_unseen_series_at_predict_is_named():
+    model = NaiveForecaster().fit(None, stocks_panel())
+    X = pd.DataFrame(
+        index=pd.MultiIndex.from_tuples(
+            [("AAPL", pd.Timestamp("2011-01-01")), ("NFLX", pd.Timestamp("2011-01-01"))]
+        )
+    )
+    with pytest.raises(ValueError, match=r"Series 'NFLX' of X were not seen in fit.*Leave those rows out"):
+        model.predict(X)
+
+
+def test_duplicated_and_unsorted_times_within_a_series_are_named():
+    y = stocks_panel()
+    duplicated = pd.concat([y, y.loc[[("IBM", pd.Timestamp("2005-03-01"))]]])
+    with pytest.raises(
+        ValueError, match=r"Series 'IBM' of y has duplicated time stamps.*groupby\(level=\[0, 1\]\)"
+    ):
+        NaiveForecaster().fit(None, duplicated)
+    unsorted = pd.concat([y.xs("AMZN", drop_level=False).iloc[::-1], y.xs("IBM", drop_level=False)])
+    with pytest.raises(ValueError, match=r"Series 'AMZN' of y is not sorted.*sort_index\(\)"):
+        NaiveForecaster().fit(None, unsorted)
+
+
+def test_interleaved_rows_are_a_panel_too():
+    y = stocks_panel()
+    by_time = y.sort_index(level=1, sort_remaining=True)  # rows of the series interleaved
+    a = NaiveForecaster(strategy="drift").fit(None, y).forecast(3)
+    b = NaiveForecaster(strategy="drift").fit(None, by_time).forecast(3)
+    pd.testing.assert_series_equal(a.sort_index(), b.sort_index())
+
+
+def test_short_series_warned_and_named_and_refused_at_predict():
+    y = ett_panel()
+    model = NaiveForecaster(strategy="seasonal", seasonal_period=168)
+    with pytest.warns(ShortSeriesWarning, match=r"1 of 3 series.*'LUFL' \(n_samples=150\)"):
+        model.fit(None, y)
+    assert list(model.series_ids_) == ["HUFL", "OT"] and model.short_series_ == {"LUFL": 150}
+    X = pd.DataFrame(
+        index=pd.MultiIndex.from_tuples([("LUFL", y.xs("LUFL").index[-1] + pd.Timedelta(hours=1))])
+    )
+    with pytest.raises(ValueError, match=r"Series 'LUFL' of X were too short to be fitted"):
+        model.predict(X)
+
+
+def test_no_series_long_enough_is_an_error():
+    with pytest.raises(ValueError, match=r"No series of the panel is long enough.*'OT' has n_samples=400"):
+        NaiveForecaster(strategy="seasonal", seasonal_period=500).fit(None, ett_panel())
+
+
+def test_mixed_panel_and_plain_inputs_are_refused():
+    y = ett_panel()
+    with pytest.raises(ValueError, match="so X must be a DataFrame with the same 2-level index"):
+        NaiveForecaster().fit(np.zeros((len(y), 1)), y)
+    with pytest.raises(ValueError, match=r"different indexes.*X.reindex\(y.index\)"):
+        NaiveForecaster().fit(pd.DataFrame({"f": 0.0}, index=y.index[::-1]), y)
+    model = NaiveForecaster().fit(None, y)
+    with pytest.raises(
+        ValueError, match=r"fitted on a panel, so predict needs X indexed by \(series id, time\)"
+    ):
+        model.predict(np.zeros((3, 0)))
+    single = NaiveForecaster().fit(None, y.xs("OT"))
+    with pytest.raises(ValueError, match="was fitted on one series"):
+        single.predict(pd.DataFrame(index=future_rows(model, 2).index))
+    three_levels = y.set_axis(
+        pd.MultiIndex.from_arrays([y.index.get_level_values(0)] * 2 + [y.index.get_level_values(1)])
+    )
+    with pytest.raises(ValueError, match="two levels, \\(series id, time\\); its index has 3 levels"):
+        NaiveForecaster().fit(None, three_levels)
+
+
+def test_split_panel_keeps_every_row_once():
+    y = stocks_panel().sort_index(level=1, sort_remaining=True)
+    parts = split_panel(y, None)
+    rows = np.sort(np.concatenate([p.rows for p in parts]))
+    np.testing.assert_array_equal(rows, np.arange(len(y)))
+    for part in parts:
+        np.testing.assert_array_equal(part.y.to_numpy(), y.to_numpy()[part.rows])

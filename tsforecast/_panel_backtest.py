@@ -1,0 +1,162 @@
+"""Backtests of panels: one cutoff for every series per fold, metrics averaged over series.
+
+:func:`tsforecast.model_selection.backtest` hands a panel ``y`` (indexed by (series id,
+time)) to :func:`backtest_panel`. The splitter cuts the panel's time axis (every stamp of
+any series, sorted), so each fold has one cutoff stamp for all series; its training part
+is every row up to the cutoff and its test part the rows at the fold's test stamps. Every
+metric is computed per series and fold, with MASE scaled by each series' own in-sample
+seasonal-naive error, and a fold's score is the mean over its series, the way the M4
+competition averages. Test rows of series with no usable history before a cutoff (they
+start later, or are shorter than the model needs) cannot be forecast: they are counted
+in one warning, never scored silently as anything else.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+from tsforecast import model_selection as _ms
+from tsforecast.base import coverage_label
+from tsforecast.panel import ShortSeriesWarning, panel_time_axis
+
+__all__ = ["backtest_panel"]
+
+
+def _run_fold(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray, coverages) -> tuple:
+    """Fit on the training rows, forecast the test rows of the fitted series.
+
+    Returns (scored test rows, y_pred (n, k), fit seconds, predict seconds, bounds or None).
+    """
+    model = clone(estimator)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():  # the backtest names the series it could not score, once
+        warnings.simplefilter("ignore", ShortSeriesWarning)
+        model.fit(X.iloc[train], y.iloc[train])
+    fit_seconds = time.perf_counter() - t0
+    fitted = set(model.series_ids_)
+    test = test[np.fromiter((sid in fitted for sid in y.index.get_level_values(0)[test]), bool, len(test))]
+    t0 = time.perf_counter()
+    X_test = X.iloc[test]
+    y_pred = np.asarray(model.predict(X_test), dtype=np.float64).reshape(len(test), -1)
+    bounds = None
+    if coverages is not None:
+        lower, upper = model.predict_interval(X_test, coverage=list(coverages))
+        bounds = np.stack([lower, upper], axis=-2).reshape(len(test), -1, 2, len(coverages))
+    return test, y_pred, fit_seconds, time.perf_counter() - t0, bounds
+
+
+def backtest_panel(
+    estimators: dict, X: Any, y: Any, cv: Any, refit: Any, metrics: list, coverages, n_jobs, keep
+):
+    """``backtest`` of a panel y; arguments as there, already resolved (metrics, coverages)."""
+    if refit is not True and refit != 1:
+        raise ValueError(
+            f"backtest of a panel refits every fold (refit=True); refit={refit!r}, moving per-series "
+            "models forward without retraining, is not supported for panels."
+        )
+    axis, position = panel_time_axis(y.index)
+    X = pd.DataFrame(index=y.index) if X is None else X
+    folds = _ms._collect_folds(cv, np.zeros((len(axis), 0)), None)  # folds of time positions
+    codes, ids = pd.factorize(y.index.get_level_values(0))
+    key = codes.astype(np.int64) * len(axis) + position  # sorts rows by (series, time)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    tasks = [
+        (name, fold, est, np.flatnonzero((position >= fold.train_start) & (position < fold.train_stop)))
+        for name, est in estimators.items()
+        for fold in folds
+    ]
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_run_fold)(
+            est, X, y, train, np.flatnonzero((position >= f.test_start) & (position < f.test_stop)), coverages
+        )
+        for _, f, est, train in tasks
+    )
+    y_arr = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    targets = np.array(_ms._target_names(y), dtype=object)
+    scores, parts, unscored = [], [], {}
+    for (name, fold, _, _), (test, y_pred, fit_s, pred_s, band) in zip(tasks, results, strict=True):
+        n_test = int(((position >= fold.test_start) & (position < fold.test_stop)).sum())
+        if n_test > len(test):
+            missing = np.setdiff1d(
+                np.flatnonzero((position >= fold.test_start) & (position < fold.test_stop)), test
+            )
+            for sid in pd.unique(y.index.get_level_values(0)[missing]):
+                unscored.setdefault(sid, set()).add(fold.number)
+        by_series = np.argsort(key[test], kind="stable")  # segments: one per series of the fold
+        test, y_pred = test[by_series], y_pred[by_series]
+        band = None if band is None else band[by_series]
+        series_codes = codes[test]
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(series_codes)) + 1, [len(test)]])
+        seg_codes = series_codes[bounds[:-1]]
+        base = seg_codes.astype(np.int64) * len(axis)
+        starts = np.searchsorted(sorted_key, base + fold.train_start)
+        stops = np.searchsorted(sorted_key, base + fold.train_stop)
+        train = _ms._Training(y_arr[order], starts, stops)
+        row = {
+            "model": name,
+            "fold": fold.number,
+            "cutoff": axis[fold.train_stop - 1],
+            "train_size": int(((position >= fold.train_start) & (position < fold.train_stop)).sum()),
+            "test_size": len(test),
+            "refit": True,
+            "fit_seconds": fit_s,
+            "predict_seconds": pred_s,
+            "n_series": len(seg_codes),
+        }
+        y_true = y_arr[test]
+        for metric in metrics:
+            if metric.kind == "mase" and ((stops - starts) <= metric.seasonal_period).any():
+                short = ids[seg_codes[(stops - starts) <= metric.seasonal_period]]
+                raise ValueError(
+                    f"MASE with seasonal_period={metric.seasonal_period} needs more than "
+                    f"{metric.seasonal_period} training steps per series; in fold {fold.number} series "
+                    f"{list(short[:5])} have fewer. Use a later first cutoff or leave them out."
+                )
+            row[metric.name] = float(np.mean(metric.per_fold(y_true, y_pred, bounds, train)))
+        if band is not None:
+            for column, values in _ms._interval_scores(y_true, band, bounds, coverages).items():
+                row[column] = float(np.mean(values))
+        scores.append(row)
+        if keep:
+            k = y_arr.shape[1]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "model": name,
+                        "fold": fold.number,
+                        "cutoff": axis[fold.train_stop - 1],
+                        "series": np.repeat(ids[series_codes], k),
+                        "step": np.repeat(position[test] - fold.train_stop + 1, k),
+                        "time": np.repeat(np.asarray(axis[position[test]]), k),
+                        "target": np.tile(targets, len(test)),
+                        "y_true": y_true.ravel(),
+                        "y_pred": y_pred.ravel(),
+                        **{
+                            f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+                            for c, nominal in enumerate([] if band is None else coverages)
+                            for s, side in enumerate(("lower", "upper"))
+                        },
+                    }
+                )
+            )
+    if unscored:
+        shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscored.items())[:5])
+        warnings.warn(
+            f"Test rows of {len(unscored)} series were not forecast or scored, because the series had no "
+            f"history long enough for the model before those folds' cutoffs: {shown}"
+            f"{' and more' if len(unscored) > 5 else ''}. Scores average over the series that were scored "
+            "(the n_series column).",
+            ShortSeriesWarning,
+            stacklevel=3,
+        )
+    greater = {m.name: m.greater_is_better for m in metrics} | _ms._interval_names(coverages)
+    predictions = pd.concat(parts, ignore_index=True) if parts else None
+    return _ms.BacktestResult(pd.DataFrame(scores), predictions, list(greater), greater)

@@ -1,0 +1,434 @@
+"""Panels: many series stacked in one pandas object indexed by (series id, time).
+
+A panel ``y`` is a Series (one target) or DataFrame (several targets) whose index has
+two levels: the series id, then the time stamp. Series may have different lengths and
+start dates; the rows of one series need not be contiguous (a long table sorted by time
+and then id is a panel too), but within a series the time stamps must increase.
+``X``, when given, is a DataFrame with exactly the same index.
+
+Every forecaster accepts panels through :class:`~tsforecast.base.BaseForecaster`:
+
+- ``fit`` splits the panel into its series, checks each (duplicated or unsorted stamps are
+  errors naming the series), leaves out with one :class:`ShortSeriesWarning` the series
+  shorter than the model's minimum (an error when none is long enough), and hands the
+  series to the model's ``_fit_panel`` hook. The default hook fits one clone of the
+  forecaster per series, in parallel through joblib; neural forecasters override it with
+  one global network.
+- ``predict(X)``, ``predict_quantiles``, ``predict_interval`` and ``forecast(X)`` take
+  future rows in the same two-level form (any subset of the fitted series, any steps after
+  each series' own end) and answer one row per row of X, in X's row order.
+- ``forecast(h)`` answers every fitted series' next ``h`` steps, indexed by (series, time).
+
+Parallelism: per-series fits run through ``joblib.Parallel(n_jobs=...)``. ``n_jobs`` is the
+estimator's own ``n_jobs`` parameter when it has one; otherwise ``None``, which joblib
+resolves from the active ``joblib.parallel_config`` (one job by default). So
+``with joblib.parallel_config(n_jobs=-1): model.fit(None, panel)`` uses every core, and
+``parallel_config(backend="dask")`` runs the fits on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.utils.validation import check_is_fitted
+
+from tsforecast._time import time_index_disorder
+
+__all__ = [
+    "PanelSeries",
+    "ShortSeriesWarning",
+    "is_panel",
+    "is_panel_fitted",
+    "split_panel",
+]
+
+
+class ShortSeriesWarning(UserWarning):
+    """Some series of a panel are shorter than the model needs, so they were left out of fit."""
+
+
+def is_panel(obj: Any) -> bool:
+    """Whether ``obj`` is a pandas object indexed by (series id, time)."""
+    return isinstance(obj, (pd.Series, pd.DataFrame)) and isinstance(obj.index, pd.MultiIndex)
+
+
+def is_panel_fitted(estimator: Any) -> bool:
+    """Whether ``estimator`` was last fitted on a panel."""
+    return hasattr(estimator, "series_ids_")
+
+
+@dataclass
+class PanelSeries:
+    """One series of a panel: its id, the rows it holds in the panel, and its data.
+
+    ``rows`` are the positions of the series' rows in the panel (increasing), ``time``
+    its time stamps, ``y`` a Series or DataFrame indexed by ``time`` (None for
+    predict's rows) and ``X`` a DataFrame indexed by ``time``.
+    """
+
+    id: Hashable
+    rows: np.ndarray
+    time: pd.Index
+    y: pd.Series | pd.DataFrame | None
+    X: pd.DataFrame
+
+
+def _describe(ids: list, limit: int = 5) -> str:
+    shown = ", ".join(repr(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _check_levels(index: pd.MultiIndex, name: str) -> None:
+    if index.nlevels != 2:
+        raise ValueError(
+            f"A panel {name} must be indexed by two levels, (series id, time); its index has "
+            f"{index.nlevels} levels {list(index.names)}. Combine the id levels into one first "
+            f"(e.g. `{name}.index = pd.MultiIndex.from_arrays([ids, times])`)."
+        )
+    ids = index.get_level_values(0)
+    if ids.hasnans:
+        raise ValueError(
+            f"The series id level of {name} has missing values (NaN) at rows "
+            f"{np.flatnonzero(ids.isna())[:5].tolist()}: give every row a series id."
+        )
+
+
+def _series_order(index: pd.MultiIndex) -> Iterator[tuple[Hashable, np.ndarray]]:
+    """(series id, row positions) per series, in the order the ids first appear."""
+    if len(index) == 0:
+        return
+    codes, uniques = pd.factorize(index.get_level_values(0))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    yield from zip(uniques, np.split(order, bounds), strict=True)
+
+
+def _check_series_time(series_id: Hashable, time: pd.Index, name: str) -> None:
+    kind, detail = time_index_disorder(time) or (None, None)
+    if kind == "duplicated":
+        raise ValueError(
+            f"Series {series_id!r} of {name} has duplicated time stamps, e.g. {detail}. Each "
+            f"(series, time) pair must be one row: aggregate duplicates first, e.g. "
+            f"`{name}.groupby(level=[0, 1]).mean()`."
+        )
+    if kind == "unsorted":
+        raise ValueError(
+            f"Series {series_id!r} of {name} is not sorted in increasing time order "
+            f"({time[detail]!r} follows {time[detail - 1]!r}). Sort the panel with "
+            f"`{name}.sort_index()`; forecasters never reorder data silently."
+        )
+
+
+def _frame_rows(obj: pd.Series | pd.DataFrame, rows: np.ndarray, time: pd.Index):
+    values = obj.to_numpy()[rows]
+    if isinstance(obj, pd.Series):
+        return pd.Series(values, index=time, name=obj.name)
+    return pd.DataFrame(values, index=time, columns=obj.columns)
+
+
+def split_panel(y: Any, X: Any, name: str = "y") -> list[PanelSeries]:
+    """Split a panel ``y`` (and ``X`` with the same index) into its series.
+
+    With ``y=None`` only X is split (predict's future rows); ``name`` is then "X".
+    Series come in the order their ids first appear; each keeps its rows' order,
+    which must be increasing in time.
+    """
+    lead = y if y is not None else X
+    lead_name = name if y is not None else "X"
+    if not is_panel(lead):
+        raise ValueError(
+            f"{lead_name} is not a panel: index it by (series id, time) with a 2-level MultiIndex."
+        )
+    _check_levels(lead.index, lead_name)
+    if y is not None and X is not None:
+        if not is_panel(X):
+            raise ValueError(
+                "y is a panel indexed by (series id, time), so X must be a DataFrame with the same "
+                f"2-level index, got {type(X).__name__}. Build it as `X = features.loc[y.index]`."
+            )
+        if not X.index.equals(y.index):
+            raise ValueError(
+                "X and y are panels with different indexes: each row of X must hold the features "
+                "of the same (series id, time) row of y. Align them first: `X = X.reindex(y.index)` "
+                "(and fill what is missing)."
+            )
+    if X is not None and not isinstance(X, pd.DataFrame):
+        raise ValueError(f"X must be a DataFrame indexed by (series id, time), got {type(X).__name__}.")
+    times = lead.index.get_level_values(1)
+    series = []
+    for series_id, rows in _series_order(lead.index):
+        time = times[rows]
+        _check_series_time(series_id, time, lead_name)
+        X_rows = _frame_rows(X, rows, time) if X is not None else pd.DataFrame(index=time)
+        y_rows = _frame_rows(y, rows, time) if y is not None else None
+        series.append(PanelSeries(series_id, rows, time, y_rows, X_rows))
+    return series
+
+
+def drop_panel_state(estimator: Any) -> None:
+    """Forget a previous panel fit (called when the estimator is refitted on one series)."""
+    for attribute in ("series_ids_", "estimators_", "short_series_", "index_names_"):
+        estimator.__dict__.pop(attribute, None)
+
+
+def _forget_fit(estimator: Any) -> None:
+    for attribute in [a for a in vars(estimator) if a.endswith("_") and not a.startswith("__")]:
+        delattr(estimator, attribute)
+
+
+def _leave_out_short(estimator: Any, series: list[PanelSeries]) -> list[PanelSeries]:
+    """The series long enough for the estimator; warn once naming those left out."""
+    minimum = estimator._panel_min_length(np.array([len(s.time) for s in series]))
+    short = [s for s in series if len(s.time) < minimum]
+    if len(short) == len(series):
+        longest = max(series, key=lambda s: len(s.time))
+        raise ValueError(
+            f"No series of the panel is long enough: {type(estimator).__name__} needs at least "
+            f"{minimum} time steps with these parameters, and the longest series {longest.id!r} "
+            f"has n_samples={len(longest.time)}. Give longer series or lower the window "
+            "parameters (e.g. lookback, seasonal_period)."
+        )
+    if short:
+        warnings.warn(
+            f"{len(short)} of {len(series)} series are shorter than the {minimum} time steps "
+            f"{type(estimator).__name__} needs and are left out of fit: "
+            f"{', '.join(f'{s.id!r} (n_samples={len(s.time)})' for s in short[:5])}"
+            f"{f' and {len(short) - 5} more' if len(short) > 5 else ''}. "
+            "They cannot be forecast; give them more history or lower the window parameters.",
+            ShortSeriesWarning,
+            stacklevel=3,
+        )
+    estimator.short_series_ = {s.id: len(s.time) for s in short}
+    return [s for s in series if len(s.time) >= minimum]
+
+
+def _fit_one(estimator: Any, part: PanelSeries) -> Any:
+    return estimator.fit(part.X, part.y)
+
+
+def fit_per_series(estimator: Any, series: list[PanelSeries]) -> None:
+    """The default ``_fit_panel``: one fitted clone per series in ``estimators_``, through joblib."""
+    n_jobs = estimator.get_params().get("n_jobs")
+    fitted = Parallel(n_jobs=n_jobs)(delayed(_fit_one)(clone(estimator), part) for part in series)
+    estimator.estimators_ = {part.id: model for part, model in zip(series, fitted, strict=True)}
+
+
+def fit_panel(estimator: Any, X: Any, y: Any) -> Any:
+    """``fit`` of any forecaster on a panel ``y`` (and ``X``)."""
+    if not is_panel(y):
+        raise ValueError(
+            "X is a panel indexed by (series id, time), so y must be a Series or DataFrame with "
+            f"the same 2-level index, got {type(y).__name__}."
+        )
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 0:
+        raise ValueError("y is a panel with no columns: give at least one target column.")
+    _forget_fit(estimator)
+    series = _leave_out_short(estimator, split_panel(y, X))
+    short = estimator.short_series_
+    estimator._fit_panel(series)
+    estimator.short_series_ = short
+    estimator.series_ids_ = np.array([s.id for s in series], dtype=object)
+    estimator.index_names_ = list(y.index.names)
+    estimator.n_targets_ = 1 if isinstance(y, pd.Series) else y.shape[1]
+    estimator.target_names_ = np.array(
+        [y.name] if isinstance(y, pd.Series) else list(y.columns), dtype=object
+    )
+    estimator._y_ndim = 1 if isinstance(y, pd.Series) else 2
+    estimator.n_features_in_ = 0 if X is None else X.shape[1]
+    if X is not None and X.shape[1] and all(isinstance(c, str) for c in X.columns):
+        estimator.feature_names_in_ = np.asarray(X.columns, dtype=object)
+    estimator.n_train_ = len(y)
+    return estimator
+
+
+# -- predicting, per series, answered in X's row order ---------------------------------------
+
+
+def _future_series(estimator: Any, X: Any, method: str) -> list[PanelSeries]:
+    """Split predict's X into its series, each one the estimator has fitted."""
+    check_is_fitted(estimator)
+    name = type(estimator).__name__
+    if not is_panel_fitted(estimator):
+        raise ValueError(
+            f"X is a panel indexed by (series id, time), but {name} was fitted on one series: "
+            "fit it on a panel y with the same index levels to forecast many series."
+        )
+    if not is_panel(X):
+        what = "None" if X is None else type(X).__name__
+        raise ValueError(
+            f"{name} was fitted on a panel, so {method} needs X indexed by (series id, time) with "
+            f"one row per (series, future step) to forecast, got {what}. Build it as e.g. "
+            "`pd.DataFrame(index=pd.MultiIndex.from_product([ids, future_stamps]))`, or use "
+            "forecast(h) for every series' next h steps."
+        )
+    series = split_panel(None, X)
+    fitted = set(estimator.series_ids_)
+    short = [s.id for s in series if s.id in estimator.short_series_]
+    if short:
+        raise ValueError(
+            f"Series {_describe(short)} of X were too short to be fitted "
+            f"(n_samples {[estimator.short_series_[i] for i in short[:5]]}), so {name} cannot forecast "
+            "them: refit with more history for them, or leave their rows out of X."
+        )
+    unseen = [s.id for s in series if s.id not in fitted]
+    if unseen:
+        raise ValueError(
+            f"Series {_describe(unseen)} of X were not seen in fit; {name} forecasts only the "
+            f"{len(fitted)} fitted series (e.g. {_describe(list(estimator.series_ids_), 3)}). "
+            "Leave those rows out of X, or refit with their history."
+        )
+    return series
+
+
+def _scatter(n_rows: int, parts: list[tuple[np.ndarray, Any]]) -> Any:
+    """Put per-series results (arrays, or tuples of arrays) back at their rows of X."""
+    first = parts[0][1]
+    if isinstance(first, tuple):
+        return tuple(_scatter(n_rows, [(rows, r[i]) for rows, r in parts]) for i in range(len(first)))
+    out = np.empty((n_rows, *np.shape(first)[1:]))
+    for rows, result in parts:
+        out[rows] = result
+    return out
+
+
+def predict_panel(estimator: Any, X: Any, method: str, call: Callable[[Any, pd.DataFrame], Any]) -> Any:
+    """Answer ``method`` for every row of a panel X, in X's row order.
+
+    ``call(model, X_series)`` is the single-series answer of the model that forecasts a
+    series (its fitted clone, or a view of the global model).
+    """
+    series = _future_series(estimator, X, method)
+    if not series:  # no rows: the answer's shape, from any fitted series
+        return call(estimator._series_model(estimator.series_ids_[0]), X.droplevel(0))
+    parts = [(s.rows, call(estimator._series_model(s.id), s.X)) for s in series]
+    return _scatter(len(X), parts)
+
+
+def forecast_panel(estimator: Any, h_or_X: Any, coverage: Any) -> pd.Series | pd.DataFrame:
+    """``forecast`` on a panel: every series' next h steps, or X's rows, indexed by (series, time)."""
+    if isinstance(h_or_X, (pd.Series, pd.DataFrame, np.ndarray)) or hasattr(h_or_X, "__array__"):
+        series = _future_series(estimator, h_or_X, "forecast")
+        pieces = [
+            estimator._series_model(s.id).forecast(s.X, coverage=coverage).set_axis(s.rows) for s in series
+        ]
+        out = pd.concat(pieces).sort_index() if pieces else None
+        if out is None:
+            raise ValueError("forecast got X with no rows: give at least one (series, future step) row.")
+        return out.set_axis(h_or_X.index)
+    pieces = {
+        sid: estimator._series_model(sid).forecast(h_or_X, coverage=coverage) for sid in estimator.series_ids_
+    }
+    out = pd.concat(pieces, names=estimator.index_names_)
+    if isinstance(out, pd.Series):
+        out.name = estimator.target_names_[0]
+    return out
+
+
+def update_panel(estimator: Any, X: Any, y: Any) -> Any:
+    """``update`` on a panel: each series in y absorbs its new rows."""
+    if not is_panel(y):
+        raise ValueError(
+            f"{type(estimator).__name__} was fitted on a panel, so update needs y indexed by "
+            f"(series id, time), got {type(y).__name__}."
+        )
+    series = split_panel(y, X)
+    _future_series(estimator, pd.DataFrame(index=y.index), "update")
+    for part in series:
+        model = estimator._series_model(part.id)
+        estimator._keep_series_model(part.id, model.update(part.X, part.y))
+    estimator.n_train_ += len(y)
+    return estimator
+
+
+# -- cutting a panel by time: one cutoff for every series -------------------------------------
+
+
+def panel_time_axis(index: pd.MultiIndex) -> tuple[pd.Index, np.ndarray]:
+    """The panel's time axis (every stamp of any series, sorted) and each row's position on it."""
+    _check_levels(index, "the panel")
+    times = index.get_level_values(1)
+    axis = times.unique().sort_values()
+    return axis, axis.get_indexer(times)
+
+
+def split_by_time(cv: Any, X: Any, y: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A splitter's folds on a panel, as row positions.
+
+    The splitter splits the time axis and each fold takes the rows at its time positions,
+    so one cutoff holds for every series (never a cut by row position).
+    """
+    axis, position = panel_time_axis(X.index)
+    for train, test in cv.split(np.zeros((len(axis), 0))):
+        yield np.flatnonzero(np.isin(position, train)), np.flatnonzero(np.isin(position, test))
+
+
+def time_cut(arrays: Sequence[Any], n_test: int, n_val: int) -> list[Any]:
+    """Panels' train, (validation,) and test parts, cut at the same time stamps.
+
+    The last ``n_test`` stamps of the first panel's time axis are the test part, the
+    ``n_val`` before them the validation part. Returns each array's parts in turn.
+    """
+    axis, _ = panel_time_axis(arrays[0].index)
+    n_train = len(axis) - n_test - n_val
+    if n_test < 1 or n_train < 1:
+        raise ValueError(
+            f"The panel has {len(axis)} distinct time stamps; train={n_train}, validation={n_val} and "
+            f"test={n_test} of them leave train or test empty."
+        )
+    edges = [axis[n_train], axis[n_train + n_val]] if n_val else [axis[n_train]]
+    parts = []
+    for array in arrays:
+        part = np.searchsorted(np.asarray(edges), array.index.get_level_values(1), side="right")
+        parts.extend(array.iloc[part == p] for p in range(len(edges) + 1))
+    return parts
+
+
+# -- metrics of a panel: per series, then the mean over series ----------------------------------
+
+
+def mean_over_series(metric: Callable[..., Any], y_true: Any, y_pred: Any, **kwargs: Any) -> Any:
+    """``metric`` computed on each series of a panel ``y_true``, averaged over the series.
+
+    This is how the M4 competition scores many series: MASE scales each series by its own
+    in-sample seasonal-naive error, so no series dominates by its units. ``y_pred`` is a panel
+    with ``y_true``'s index, or an array with one row per row of ``y_true``; ``y_train``
+    (for MASE) is a panel holding every series of ``y_true``; ``sample_weight`` has one weight
+    per row of ``y_true``. Other keyword arguments go to ``metric`` unchanged.
+    """
+    if not is_panel(y_true):
+        raise ValueError("mean_over_series needs y_true indexed by (series id, time).")
+    if is_panel(y_pred) and not y_pred.index.equals(y_true.index):
+        raise ValueError(
+            "y_pred is a panel with another index than y_true: align it first, "
+            "`y_pred = y_pred.reindex(y_true.index)`."
+        )
+    pred = np.asarray(y_pred, dtype=np.float64)
+    if len(pred) != len(y_true):
+        raise ValueError(f"y_pred has {len(pred)} rows, y_true {len(y_true)}: give one forecast per row.")
+    history = None
+    if kwargs.get("y_train") is not None:
+        if not is_panel(kwargs["y_train"]):
+            raise ValueError("y_true is a panel, so y_train must be a panel of the same series too.")
+        history = {part.id: part.y.to_numpy() for part in split_panel(kwargs["y_train"], None)}
+    weights = kwargs.pop("sample_weight", None)
+    values = []
+    for part in split_panel(y_true, None):
+        if history is not None:
+            if part.id not in history:
+                raise ValueError(f"Series {part.id!r} of y_true has no rows in y_train: give its history.")
+            kwargs["y_train"] = history[part.id]
+        if weights is not None:
+            kwargs["sample_weight"] = np.asarray(weights)[part.rows]
+        try:
+            values.append(metric(part.y.to_numpy(), pred[part.rows], **kwargs))
+        except ValueError as error:
+            raise ValueError(f"Series {part.id!r}: {error}") from error
+    mean = np.mean(np.asarray(values, dtype=np.float64), axis=0)
+    return float(mean) if np.ndim(mean) == 0 else mean
