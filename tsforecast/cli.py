@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -253,7 +254,8 @@ def _prepare(
             ) from None
         index = pd.DatetimeIndex(stamps, name=time_col)
         # a panel's stamps repeat across series: checked per series when the panel is built
-        kind, detail = (None, None) if id_col else time_index_disorder(index)
+        disorder: tuple[str | None, Any] = (None, None) if id_col else time_index_disorder(index)
+        kind, detail = disorder
         if kind == "duplicated":
             raise CLIError(
                 f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in detail[:3]]}: "
@@ -505,7 +507,7 @@ def _forecast(args: argparse.Namespace) -> int:
     labels = list(y.index.names) if ids else (y.index.name or "time")
     forecast.to_csv(out / "forecast.csv", index_label=labels)
     shown = None if ids is None else ids[:5]
-    if shown is not None and len(ids) > len(shown):
+    if ids is not None and shown is not None and len(ids) > len(shown):
         print(f"the plot shows the first {len(shown)} of {len(ids)} series; forecast.csv holds all")
     ax = plot_forecast(
         y, forecast, history=max(5 * args.horizon, 2 * period), title=f"{args.model} forecast", series=shown
