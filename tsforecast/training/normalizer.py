@@ -162,6 +162,8 @@ class WindowNormalizer:
         center = "mean" if self.normalization == "instance" else "last"
         normalised, loc, scale = instance_normalize(past, self.MIN_SCALE, center)
         if self.normalization == "seasonal":
+            if self.seasonal_period is None:
+                raise ValueError('normalization="seasonal" needs the seasonal_period of the series.')
             period, lookback = int(self.seasonal_period), past.shape[1]
             steps = torch.arange(self.horizon, device=past.device)
             loc = past[:, lookback - period + steps % period]  # the last season, repeated: (b, H, 1)
