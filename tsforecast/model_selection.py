@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -321,6 +322,30 @@ def _run_segment(
         out.append((fold.number, y_pred, fit_seconds, time.perf_counter() - t0, bounds))
         fit_seconds = 0.0
     return out
+
+
+def _run_segment_recording(*args: Any) -> tuple[list[tuple], list[tuple[type, str]]]:
+    """:func:`_run_segment`, with the warnings it raised returned (they are re-issued once each)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _run_segment(*args)
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def _warn_once_per_model(names: list[str], caught: list[list[tuple[type, str]]]) -> None:
+    """Issue each distinct warning of a model once, saying in how many fits it arose.
+
+    A backtest refits at every fold, and scikit-learn resets Python's once-per-location registry
+    at every fit, so the same warning would otherwise repeat for every fold (or be lost in a
+    worker process).
+    """
+    counts: dict[tuple[str, type, str], int] = {}
+    for name, segment in zip(names, caught, strict=True):
+        for category, message in dict.fromkeys(segment):  # once per fit
+            counts[(name, category, message)] = counts.get((name, category, message), 0) + 1
+    for (name, category, message), count in counts.items():
+        where = f" [{name}: in {count} of {names.count(name)} fits]" if len(names) > 1 else ""
+        warnings.warn(message + where, category, stacklevel=3)
 
 
 def _origins_give(final: Any, coverages: np.ndarray | None) -> bool:
@@ -695,7 +720,9 @@ def backtest(
             start, stop = group[0].train_start, max(f.test_stop for f in group)
             shifted = [f.shifted(start) for f in group]
             tasks.append((name, est, _rows(X, start, stop), _rows(y, start, stop), shifted, coverages))
-    results = Parallel(n_jobs=n_jobs)(delayed(_run_segment)(*task[1:]) for task in tasks)
+    outputs = Parallel(n_jobs=n_jobs)(delayed(_run_segment_recording)(*task[1:]) for task in tasks)
+    results = [result for result, _ in outputs]
+    _warn_once_per_model([task[0] for task in tasks], [caught for _, caught in outputs])
     by_model: dict[str, tuple[list, set]] = {name: ([], set()) for name in estimators}
     for (name, _, _, _, group, _), res in zip(tasks, results, strict=True):
         by_model[name][0].extend(res)
