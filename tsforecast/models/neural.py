@@ -606,7 +606,9 @@ class NeuralForecaster(BaseForecaster):
                 errors = baseline_errors(unit, self.lookback_, int(self.horizon), period, n_fit)
                 for name, error in errors.items():
                     totals[name] = totals.get(name, 0.0) + error
-            self.normalization_ = min(totals, key=lambda name: (totals[name], CANDIDATES.index(name)))
+            self.normalization_: str | None = min(
+                totals, key=lambda name: (totals[name], CANDIDATES.index(name))
+            )
         else:
             self.normalization_ = self.normalization
         if self.normalization_ is None and self.shrinkage is not None and self.shrinkage > 0:

@@ -152,6 +152,7 @@ class WindowNormalizer:
         center = "mean" if self.normalization == "instance" else "last"
         normalised, loc, scale = instance_normalize(past, self.MIN_SCALE, center)
         if self.normalization == "seasonal":
+            assert self.seasonal_period is not None  # checked in __init__: seasonal needs a period
             period, lookback = int(self.seasonal_period), past.shape[1]
             steps = torch.arange(self.horizon, device=past.device)
             loc = past[:, lookback - period + steps % period]  # the last season, repeated: (b, H, 1)
