@@ -71,6 +71,9 @@ CASES: dict[str, list[Case]] = {
     "ThetaForecaster": [
         Case({}, grid={"deseasonalize": [True, False]}),
     ],
+    "MSTLForecaster": [  # seasons of 2 and 3 steps fit sklearn's short check data; ETS remainder
+        Case({"seasonal_period": [2, 3]}, grid={"trend_model": ["ets", "arima"]}),
+    ],
     **{
         name: [Case({**_NEURAL, **extra}, grid={"hidden_size": [4, 8]})]
         for name, extra in {
@@ -328,8 +331,9 @@ def test_bad_input_errors(estimator, case, hourly_ot):
 
     fitted = clone(estimator).fit(calendar_frame(y.index), y)
     future = calendar_frame(pd.date_range(y.index[-1], periods=4, freq="h")[1:])
-    with pytest.raises(ValueError, match="X has 1 features, but .* is expecting 2 features"):
+    with pytest.raises(ValueError, match="X has 1 features, but .* is expecting 2 features") as err:
         fitted.predict(future.iloc[:, :1].to_numpy())
+    assert "Pass X with the 2 feature column(s) seen in fit (hour_sin, hour_cos)" in str(err.value)
     with pytest.raises(ValueError, match="at or before the training end"):
         fitted.predict(calendar_frame(y.index[-3:]))
     with pytest.raises(ValueError, match="off the training grid"):

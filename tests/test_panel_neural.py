@@ -102,10 +102,16 @@ def test_each_series_is_standardised_by_its_own_scale():
     rows = scaled.index.get_level_values(0) == "OT"
     scaled[rows] = 1000.0 * scaled[rows] + 5e5  # OT in other units
     params = dict(horizon=6, max_epochs=2, random_state=0)
-    base = GRUForecaster(**params).fit(None, y).forecast(6)
-    moved = GRUForecaster(**params).fit(None, scaled).forecast(6)
+    base_model, moved_model = GRUForecaster(**params).fit(None, y), GRUForecaster(**params).fit(None, scaled)
+    base, moved = base_model.forecast(6), moved_model.forecast(6)
     np.testing.assert_allclose(moved.xs("OT"), 1000.0 * base.xs("OT") + 5e5, rtol=1e-6)
     np.testing.assert_allclose(moved.drop("OT", level=0), base.drop("OT", level=0), rtol=1e-6)
+    # the residual band of the point forecast is per series too: 1000 times wider for OT
+    X = pd.DataFrame(index=base.index)
+    (low, high), (moved_low, moved_high) = base_model.predict_interval(X), moved_model.predict_interval(X)
+    ot = base.index.get_level_values(0) == "OT"
+    np.testing.assert_allclose((moved_high - moved_low)[ot], 1000.0 * (high - low)[ot], rtol=1e-5)
+    np.testing.assert_allclose((moved_high - moved_low)[~ot], (high - low)[~ot], rtol=1e-5)
 
 
 def test_exogenous_rows_per_series_and_update_per_series():

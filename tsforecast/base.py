@@ -54,6 +54,7 @@ __all__ = [
     "TimeIndexWarning",
     "check_levels",
     "coverage_label",
+    "interval_levels",
     "normal_quantiles",
 ]
 
@@ -95,6 +96,18 @@ def check_levels(values: Any, name: str) -> tuple[np.ndarray, bool]:
     if (np.diff(array) < 0).any():
         raise ValueError(f"{name} must be in increasing order, got {array.tolist()}: pass sorted({name}).")
     return array, scalar
+
+
+def interval_levels(coverages: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The quantile levels of central intervals: sorted unique levels, then where each bound is.
+
+    Coverage ``c`` runs from level ``(1 - c) / 2`` to ``(1 + c) / 2``; ``levels[lower[i]]`` and
+    ``levels[upper[i]]`` are those of ``coverages[i]``. All bounds come from one sorted set, so
+    wider coverages nest the narrower ones.
+    """
+    n = len(coverages)
+    levels, where = np.unique(np.concatenate([(1 - coverages) / 2, (1 + coverages) / 2]), return_inverse=True)
+    return levels, where[:n], where[n:]
 
 
 def coverage_label(coverage: float) -> str:
@@ -549,13 +562,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         self, steps: np.ndarray, X: np.ndarray, coverages: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds, each (len(steps), n_targets_, n_coverages), from one hook call."""
-        n = len(coverages)
-        # all bounds from one sorted quantile set, so wider coverages nest the narrower ones
-        levels, where = np.unique(
-            np.concatenate([(1 - coverages) / 2, (1 + coverages) / 2]), return_inverse=True
-        )
+        levels, lower, upper = interval_levels(coverages)
         values = self._quantiles_steps(steps, X, levels)
-        return values[..., where[:n]], values[..., where[n:]]
+        return values[..., lower], values[..., upper]
 
     def _forecast_frame(self, values, steps, X_arr, labels, coverages: np.ndarray) -> pd.DataFrame:
         """forecast(coverage=...)'s table: each series' point column, then its bounds."""
@@ -668,7 +677,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     f"X has {shape[1]} features, but {type(self).__name__} is expecting 0 "
                     "features as input (it was fitted without X)."
                 )
-        return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        try:
+            return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        except ValueError as err:
+            if reset or "features, but" not in str(err):
+                raise
+            names = getattr(self, "feature_names_in_", None)
+            seen = f" ({', '.join(map(str, names))})" if names is not None else ""
+            raise ValueError(
+                f"{err} Pass X with the {self.n_features_in_} feature column(s) seen in fit{seen}, "
+                "one row per step, in the same order."
+            ) from None
 
     def _steps_and_features(self, X, method: str = "predict"):
         check_is_fitted(self)

@@ -12,6 +12,7 @@ origins: :class:`~sklearn.model_selection.TimeSeriesSplit` (with ``gap`` and
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,7 +34,7 @@ from tsforecast._splitters import (
     SlidingWindowSplitter,
     temporal_train_test_split,
 )
-from tsforecast.base import BaseForecaster, check_levels, coverage_label
+from tsforecast.base import BaseForecaster, check_levels, coverage_label, interval_levels
 from tsforecast.panel import is_panel
 
 __all__ = [
@@ -303,8 +304,8 @@ def _run_segment(
     model.fit(_rows(X, first.train_start, first.train_stop), _rows(y, first.train_start, first.train_stop))
     fit_seconds = time.perf_counter() - t0
     final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-    if len(folds) > 1 and hasattr(final, "predict_origins") and coverages is None:
-        return _batched(model, X, y, folds, fit_seconds)
+    if len(folds) > 1 and hasattr(final, "predict_origins") and _origins_give(final, coverages):
+        return _batched(model, X, y, folds, fit_seconds, coverages)
     out, observed = [], first.train_stop
     for fold in folds:
         if fold.train_stop > observed:
@@ -322,10 +323,18 @@ def _run_segment(
     return out
 
 
-def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float) -> list[tuple]:
+def _origins_give(final: Any, coverages: np.ndarray | None) -> bool:
+    """Whether ``predict_origins`` gives what is asked: points, or with coverages its quantiles too."""
+    return coverages is None or "quantiles" in inspect.signature(final.predict_origins).parameters
+
+
+def _batched(
+    model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float, coverages: np.ndarray | None = None
+) -> list[tuple]:
     """Every origin of a segment in one ``predict_origins`` call (see backtest's Notes).
 
-    For a Pipeline, X goes through its fitted transformers and the final step forecasts.
+    For a Pipeline, X goes through its fitted transformers and the final step forecasts. With
+    coverages, a second batched call gives the quantiles of the bounds.
     """
     origins = np.array([f.train_stop for f in folds])  # rows of the segment where forecasts start
     n_steps = max(f.test_stop - f.train_stop for f in folds)
@@ -335,15 +344,21 @@ def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float)
     if isinstance(model, Pipeline):
         model, X_all = model.steps[-1][1], model[:-1].transform(X_all)
     pred = model.predict_origins(origins, n_steps, y=_rows(y, 0, last), X=X_all)
-    seconds = (time.perf_counter() - t0) / len(folds)
     pred = np.asarray(pred, dtype=np.float64).reshape(len(folds), n_steps, -1)
+    band = None
+    if coverages is not None:
+        levels, lower, upper = interval_levels(coverages)
+        q = model.predict_origins(origins, n_steps, y=_rows(y, 0, last), X=X_all, quantiles=list(levels))
+        q = np.asarray(q, dtype=np.float64).reshape(len(folds), n_steps, -1, len(levels))
+        band = np.stack([q[..., lower], q[..., upper]], axis=-2)  # (origin, step, k, 2, n_coverages)
+    seconds = (time.perf_counter() - t0) / len(folds)
     return [
         (
             f.number,
             pred[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
             fit_seconds * (i == 0),
             seconds,
-            None,
+            None if band is None else band[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
         )
         for i, f in enumerate(folds)
     ]
@@ -614,9 +629,10 @@ def backtest(
         fraction of the truth inside the band), ``width_<pct>`` (mean width)
         and ``interval_score_<pct>`` (Winkler), as defined in
         :mod:`tsforecast.metrics`. Models without intervals are refused; wrap
-        them in :class:`~tsforecast.ConformalForecaster`. With coverage,
-        ``refit=False`` moves neural models forward with ``update`` fold by
-        fold instead of one batched ``predict_origins`` call.
+        them in :class:`~tsforecast.ConformalForecaster`. With coverage and
+        ``refit=False``, a model whose ``predict_origins`` takes ``quantiles``
+        (the neural forecasters) gives the bounds in a second batched call;
+        others move forward with ``update`` fold by fold.
 
     Returns
     -------

@@ -111,7 +111,7 @@ def _series_order(index: pd.MultiIndex) -> Iterator[tuple[Hashable, np.ndarray]]
 
 
 def _check_series_time(series_id: Hashable, time: pd.Index, name: str) -> None:
-    kind, detail = time_index_disorder(time) or (None, None)
+    kind, detail = time_index_disorder(time)
     if kind == "duplicated":
         raise ValueError(
             f"Series {series_id!r} of {name} has duplicated time stamps, e.g. {detail}. Each "

@@ -76,6 +76,16 @@ class WindowNormalizer:
         ``normalization=None``).
     exog_loc_, exog_scale_ : ndarray of shape (n_features,)
         Standardisation of the exogenous features (shared by every series).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = 1.234567e9 + np.array([[0.0], [1.0], [2.0], [3.0]])  # an offset float32 cannot resolve
+    >>> normalizer = WindowNormalizer("instance", lookback=2).fit(y, np.empty((4, 0)))
+    >>> normalizer.standardize(y)[:, 0].round(4)
+    array([-1.3416, -0.4472,  0.4472,  1.3416])
+    >>> float(normalizer.unstandardize(normalizer.standardize(y))[3, 0] - 1.234567e9)
+    3.0
     """
 
     #: Floor of a window's scale, in standard deviations of its series: (nearly) constant

@@ -1,0 +1,187 @@
+"""Scaling with many series: a global LSTM on growing panels, and per-series ETS on many cores.
+
+Three tables (issue 17, item 6):
+
+1. **More series**: a global ``LSTMForecaster`` on panels of 100, 1,000 and 10,000 synthetic
+   series of 1,000 points (daily and weekly cycles of random phase and amplitude, noise, a
+   random level per series, ragged starts: each series keeps 900-1,000 of its points).
+   Training runs a fixed number of optimisation steps (``steps_per_epoch``, one epoch, no early
+   stopping), so every row sees the same number of windows; the table gives the fit time per
+   1,000 windows seen (training loop alone, and the whole ``fit`` with the panel's splitting,
+   normalisation and the copy to the device), and the peak resident memory that ``fit`` adds to
+   the process against the raw data as float32 plus the model's parameters.
+2. **Longer series**: the same with 100 series of 1,000, 10,000 and 100,000 points.
+3. **Per-series ETS fits**: 1,000 series of 200 points, one ``ETSForecaster`` (additive error, no
+   trend or season: fixed, so each fit costs the same) per series, run serially, in joblib's
+   loky processes and on a Dask ``LocalCluster`` (processes, loopback), all through the panel
+   path's ``joblib.Parallel`` with ``joblib.parallel_config``; the forecasts are checked equal.
+
+Each LSTM row runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own; the
+baseline is measured after the panel is built, right before ``fit``. CPU only, one torch
+thread (``--threads``), ``random_state=0``.
+
+Run: ``python benchmarks/scale.py [--quick] [--jobs 2]``; ``--quick`` drops the 10,000-series
+and 100,000-point rows and fits 200 ETS series. Prints markdown tables and logs them to
+``benchmarks/results/scale[_quick].log``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BATCH, STEPS, LOOKBACK, HORIZON = 256, 20, 96, 24
+
+
+def synthetic_panel(n_series: int, length: int, seed: int = 0) -> pd.Series:
+    """Ragged panel: series i keeps its last 90-100% of ``length`` hourly points."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(length, dtype=np.float64)
+    phase, amp = rng.uniform(0, 2 * np.pi, (2, n_series, 1))
+    level = rng.uniform(10, 1000, (n_series, 1))
+    values = level * (
+        1 + 0.1 * amp * np.sin(2 * np.pi * t / 24 + phase) + 0.05 * np.sin(2 * np.pi * t / 168 + 2 * phase)
+    )
+    values += rng.normal(0, 0.02, values.shape) * level
+    starts = rng.integers(0, length // 10 + 1, n_series)
+    keep = np.arange(length)[None, :] >= starts[:, None]
+    ids = np.repeat(np.arange(n_series), length)[keep.ravel()]
+    stamps = pd.date_range("2020-01-01", periods=length, freq="h")
+    times = np.tile(stamps.to_numpy(), n_series)[keep.ravel()]
+    index = pd.MultiIndex.from_arrays([ids, times], names=["series", "time"])
+    return pd.Series(values.ravel()[keep.ravel()], index=index, name="y")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def one_lstm_run(n_series: int, length: int, threads: int) -> dict:
+    """Fit a global LSTM on a synthetic panel in this process; return the figures."""
+    import torch
+
+    from tsforecast import LSTMForecaster
+
+    torch.set_num_threads(threads)
+    y = synthetic_panel(n_series, length)
+    model = LSTMForecaster(
+        lookback=LOOKBACK,
+        horizon=HORIZON,
+        max_epochs=1,
+        steps_per_epoch=STEPS,
+        batch_size=BATCH,
+        early_stopping=False,
+        device="cpu",
+        random_state=0,
+    )
+    baseline = _rss_mb()
+    start = time.perf_counter()
+    model.fit(None, y)
+    fit_seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    params = sum(p.numel() for p in model.module_.parameters())
+    windows = STEPS * BATCH
+    return {
+        "series": n_series,
+        "points per series": length,
+        "points": len(y),
+        "windows seen": windows,
+        "train s / 1k windows": float(model.history_["seconds"].sum()) / windows * 1000,
+        "fit s / 1k windows": fit_seconds / windows * 1000,
+        "fit s": fit_seconds,
+        "raw float32 + model MB": (4 * len(y) + 4 * params) / 2**20,
+        "fit peak RSS added MB": max(peak - baseline, 0.0),
+    }
+
+
+def lstm_table(rows: list[tuple[int, int]], threads: int) -> pd.DataFrame:
+    out = []
+    for n_series, length in rows:
+        command = [sys.executable, __file__, "--one", str(n_series), str(length), "--threads", str(threads)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(f"  {n_series} x {length}: {out[-1]['fit s']:.1f} s", file=sys.stderr, flush=True)
+    table = pd.DataFrame(out)
+    table["RSS / (raw + model)"] = table["fit peak RSS added MB"] / table["raw float32 + model MB"]
+    return table
+
+
+def ets_table(n_series: int, jobs: int) -> pd.DataFrame:
+    import joblib
+
+    from tsforecast import ETSForecaster
+
+    y = synthetic_panel(n_series, 200, seed=1)
+    model = ETSForecaster(error="add", trend=None, damped_trend=False, seasonal=None)
+    rows, reference = [], None
+
+    def run(label: str, **config) -> None:
+        nonlocal reference
+        start = time.perf_counter()
+        with joblib.parallel_config(**config):
+            forecast = model.fit(None, y).forecast(12)
+        seconds = time.perf_counter() - start
+        if reference is None:
+            reference = forecast
+        equal = bool(np.allclose(forecast.to_numpy(), reference.to_numpy(), rtol=1e-10))
+        rows.append({"engine": label, "fits": n_series, "seconds": seconds, "equal to serial": equal})
+
+    run("serial", n_jobs=1)
+    run(f"joblib loky, {jobs} processes (cold start)", backend="loky", n_jobs=jobs)
+    run(f"joblib loky, {jobs} processes (warm)", backend="loky", n_jobs=jobs)
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(
+        n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        with Client(cluster):
+            run(f"Dask LocalCluster, {jobs} worker processes", backend="dask")
+    table = pd.DataFrame(rows)
+    table["speed-up"] = table["seconds"].iloc[0] / table["seconds"]
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="no 10,000-series / 100,000-point rows")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per LSTM run")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the ETS fits")
+    parser.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)  # internal: one LSTM run
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(one_lstm_run(*args.one, args.threads)))
+        return
+    series_rows = [(100, 1000), (1000, 1000)] + ([] if args.quick else [(10000, 1000)])
+    length_rows = [(100, 10000)] + ([] if args.quick else [(100, 100000)])
+    fmt = dict(index=False, floatfmt=".3g")
+    parts = [
+        f"# benchmarks/scale.py{' --quick' if args.quick else ''}: LSTM lookback {LOOKBACK}, horizon "
+        f"{HORIZON}, batch {BATCH}, {STEPS} steps; CPU, {args.threads} torch thread(s)",
+        "\n## Global LSTM as the number of series grows (1,000 points each)\n",
+        lstm_table(series_rows, args.threads).to_markdown(**fmt),
+        "\n## Global LSTM as the series grow longer (100 series)\n",
+        lstm_table([(100, 1000), *length_rows], args.threads).to_markdown(**fmt),
+        "\n## Per-series ETS fits: serial, joblib processes, Dask LocalCluster\n",
+        ets_table(200 if args.quick else 1000, args.jobs).to_markdown(**fmt),
+    ]
+    text = "\n".join(parts) + "\n"
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"scale{'_quick' if args.quick else ''}.log").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
