@@ -174,7 +174,7 @@ class ETSForecaster(ClassicalForecaster):
         seasonals = [self._seasonal_component()]
         if self.seasonal == "auto":
             seasonals = [None] + (["add", "mul"] if m > 1 and n >= self._seasonal_min_length(m) else [])
-        specs = []
+        specs: list[tuple] = []
         for error, trend, seasonal in itertools.product(errors, trends, seasonals):
             if not positive and "mul" in (error, seasonal):
                 continue
