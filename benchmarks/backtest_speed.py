@@ -28,7 +28,8 @@ Protocol:
   LSTM fit to warm torch up.
 
 Run: ``python benchmarks/backtest_speed.py [--origins 1000] [--models naive,ets,lstm]`` (the ETS
-row takes minutes: its ``update`` re-filters the whole history).
+row takes minutes: its ``update`` filters only the last season and the new rows, but every
+statsmodels call costs tens of milliseconds).
 Prints a markdown table; ratio = loop seconds / backtest seconds (higher: backtest faster).
 """
 

@@ -2,7 +2,7 @@
 
 Protocol
 --------
-- Series: ETTh1 ``OT`` (hourly oil temperature, shipped), the first 2000 rows.
+- Series: ETTh1 ``OT`` (hourly oil temperature, shipped), the first ``--rows`` rows (2000).
 - Models: LSTMForecaster and TCNForecaster at their default sizes, lookback 96, horizon 24,
   a fixed number of epochs (no early stopping, so every run does the same work).
 - Time: wall-clock seconds of ``fit``, the median of ``--repeats`` runs; the thread settings are
@@ -45,10 +45,11 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--threads", type=int, nargs="*", default=[], help="more settings to time")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=2000)
     args = parser.parse_args(argv)
     default = torch.get_num_threads()
     settings = sorted({1, default, *args.threads})
-    y = load_etth1()["OT"].iloc[:2000]
+    y = load_etth1()["OT"].iloc[: args.rows]
     times: dict[tuple[str, int], list[float]] = {(m, t): [] for m in MODELS for t in settings}
     for _ in range(args.repeats):
         for name, cls in MODELS.items():
@@ -63,7 +64,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
             label = f"{threads}" + (" (torch default)" if threads == default else "")
             rows.append({"model": name, "threads": label, "fit s": median, "x 1 thread": median / one})
     table = pd.DataFrame(rows)
-    print(f"torch {torch.__version__}, {default} cores seen by torch, {args.repeats} runs each (median)\n")
+    print(
+        f"torch {torch.__version__}, {default} threads by default, {args.rows} rows, {args.epochs} epochs, "
+        f"{args.repeats} runs each (median)\n"
+    )
     print(table.to_markdown(index=False, floatfmt=".2f"))
     return table
 

@@ -42,7 +42,6 @@ class Case:
     """Cheap settings of one estimator for the common tests."""
 
     params: dict
-    flat: bool = False  # the forecast is the same at every step: passes both order checks
     grid: dict = field(default_factory=dict)  # a small grid for GridSearchCV
 
 
@@ -50,26 +49,29 @@ class Case:
 _NEURAL = dict(lookback=4, horizon=2, hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
 
 CASES: dict[str, list[Case]] = {
-    "ConformalForecaster": [  # around NaiveForecaster("last"): a flat forecast
-        Case({"horizon": 12, "n_windows": 40}, flat=True, grid={"method": ["split", "adaptive"]}),
-        Case({"horizon": 12, "n_windows": 40, "method": "adaptive", "refit": True}, flat=True),
+    "ConformalForecaster": [  # around NaiveForecaster("last")
+        Case({"horizon": 12, "n_windows": 40}, grid={"method": ["split", "adaptive"]}),
+        Case({"horizon": 12, "n_windows": 40, "method": "adaptive", "refit": True}),
     ],
     "NaiveForecaster": [
-        Case({"strategy": "last"}, flat=True, grid={"strategy": ["last", "mean"]}),
+        Case({"strategy": "last"}, grid={"strategy": ["last", "mean"]}),
         Case({"strategy": "seasonal", "seasonal_period": 4}, grid={"seasonal_period": [4, 24]}),
         Case({"strategy": "drift"}),
-        Case({"strategy": "mean"}, flat=True),
+        Case({"strategy": "mean"}),
     ],
     "ETSForecaster": [
-        Case({"error": "add", "trend": None, "seasonal": None}, flat=True, grid={"trend": [None, "add"]}),
-        Case({}),  # automatic selection: flat or not depending on the data
+        Case({"error": "add", "trend": None, "seasonal": None}, grid={"trend": [None, "add"]}),
+        Case({}),  # automatic selection
     ],
     "ARIMAForecaster": [
         Case({"order": (1, 0, 0)}, grid={"order": [(1, 0, 0), (0, 0, 1)]}),
-        Case({"order": (0, 0, 0)}, flat=True),  # each row depends only on its own X row
+        Case({"order": (0, 0, 0)}),
     ],
     "ThetaForecaster": [
         Case({}, grid={"deseasonalize": [True, False]}),
+    ],
+    "MSTLForecaster": [  # seasons of 2 and 3 steps fit sklearn's short check data; ETS remainder
+        Case({"seasonal_period": [2, 3]}, grid={"trend_model": ["ets", "arima"]}),
     ],
     **{
         name: [Case({**_NEURAL, **extra}, grid={"hidden_size": [4, 8]})]
@@ -98,15 +100,9 @@ def _first_cases():
             yield pytest.param(cls(**case.params), case, id=name)
 
 
-def _case_of(estimator) -> Case:
-    for case in CASES[type(estimator).__name__]:
-        if all(estimator.get_params()[k] == v for k, v in case.params.items()):
-            return case
-    raise KeyError(estimator)
-
-
 def _expected_failed_checks(estimator):
-    return {} if _case_of(estimator).flat else EXPECTED_FAILED_CHECKS
+    # declared by the estimator itself: a flat forecast passes both row-order checks
+    return {} if estimator._has_flat_forecast() else EXPECTED_FAILED_CHECKS
 
 
 def test_every_estimator_has_a_case():
@@ -328,8 +324,9 @@ def test_bad_input_errors(estimator, case, hourly_ot):
 
     fitted = clone(estimator).fit(calendar_frame(y.index), y)
     future = calendar_frame(pd.date_range(y.index[-1], periods=4, freq="h")[1:])
-    with pytest.raises(ValueError, match="X has 1 features, but .* is expecting 2 features"):
+    with pytest.raises(ValueError, match="X has 1 features, but .* is expecting 2 features") as err:
         fitted.predict(future.iloc[:, :1].to_numpy())
+    assert "Pass X with the 2 feature column(s) seen in fit (hour_sin, hour_cos)" in str(err.value)
     with pytest.raises(ValueError, match="at or before the training end"):
         fitted.predict(calendar_frame(y.index[-3:]))
     with pytest.raises(ValueError, match="off the training grid"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -477,3 +479,25 @@ def test_forecast_from_a_fitted_search_over_a_pipeline(ot):
     out = best[-1].forecast(best[:-1].transform(X_future))
     assert out.index.equals(X_future.index) and out.name == "OT"
     np.testing.assert_allclose(out.to_numpy(), search.predict(X_future))
+
+
+class _WarnsAtEveryFit(NaiveForecaster):
+    """A forecaster that warns, with the same text, whenever it is fitted."""
+
+    def _fit(self, y, X):
+        warnings.warn("kept its initial weights", UserWarning, stacklevel=2)
+        super()._fit(y, X)
+
+
+def test_a_warning_repeated_at_every_fold_is_issued_once_with_its_count():
+    y = np.sin(np.arange(120) / 3.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        backtest(
+            {"warns": _WarnsAtEveryFit(), "quiet": NaiveForecaster()},
+            None,
+            y,
+            cv=TimeSeriesSplit(n_splits=6, test_size=5),
+        )
+    texts = [str(w.message) for w in caught if "initial weights" in str(w.message)]
+    assert texts == ["kept its initial weights [warns: in 6 of 6 fits]"]

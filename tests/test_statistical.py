@@ -246,18 +246,35 @@ def test_arima_update_with_exog():
     assert np.abs(model.predict(X[80:]) - y[80:]).mean() < 0.3
 
 
-def test_ets_update_refilters_with_fixed_parameters():
+@pytest.mark.parametrize(
+    "spec",
+    [
+        dict(error="add", trend="add", damped_trend=True, seasonal="add"),
+        dict(error="mul", trend="add", damped_trend=False, seasonal="mul"),
+        dict(error="add", trend=None, seasonal=None),
+    ],
+    ids=["A,Ad,A", "M,A,M", "A,N,N"],
+)
+@pytest.mark.parametrize("chunks", [[30], [1] * 30], ids=["one update", "30 one-row updates"])
+def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
+    """update filters only the last season and the new rows, from the states before them: the
+    forecasts equal statsmodels' smoothing of the whole history with the fitted parameters."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     y = _seasonal_series(n=150, noise=0.3, seed=9)
-    model = ETSForecaster(error="add", trend="add", damped_trend=True, seasonal="add", seasonal_period=12)
-    model.fit(None, y[:120])
+    model = ETSForecaster(**spec, seasonal_period=12).fit(None, y[:120])
     params = np.asarray(model.models_[0].params).copy()
-    model.update(None, y[120:])
-    np.testing.assert_array_equal(model.models_[0].params, params)
+    scale = model.models_[0].scale
+    start = 120
+    for size in chunks:
+        model.update(None, y[start : start + size])
+        start += size
+    assert len(model.models_[0].model.endog) < 2 * 12 + 30 + 1  # never the whole history
     z = _on_model_scale(model, y)
-    ref = ETSModel(z, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=12)
-    np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, ref.smooth(params).forecast(5)))
+    seasonal = 12 if spec["seasonal"] else None
+    ref = ETSModel(pd.Series(z), **spec, seasonal_periods=seasonal).smooth(params)
+    np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, ref.forecast(5)), rtol=1e-10)
+    assert model.models_[0].scale == scale  # the fitted variance is a parameter too
 
 
 def test_theta_update_equals_ses_over_the_whole_history():

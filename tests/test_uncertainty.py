@@ -6,6 +6,7 @@ textbook intervals, checked against the formulas of Hyndman & Athanasopoulos (FP
 
 from __future__ import annotations
 
+import functools
 import pickle
 
 import numpy as np
@@ -330,3 +331,30 @@ def test_plots_shade_the_bands_of_forecast_and_backtest(hourly_ot, hourly_panel)
     shaded = [band for band in top.collections if band.get_paths()]
     assert len(shaded) == 3  # one band per fold
     assert [band.get_label() for band in shaded][0] == "NaiveForecaster 80%"
+
+
+def test_backtest_bounds_of_neural_models_come_batched_and_equal_the_update_loop(hourly_ot, monkeypatch):
+    from tsforecast import LSTMForecaster
+    from tsforecast import model_selection as ms
+    from tsforecast.model_selection import ExpandingWindowSplitter, backtest
+
+    cheap = LSTMForecaster(**CASES["LSTMForecaster"][0].params)
+    cv = ExpandingWindowSplitter(initial_window=200, horizon=6, step=6)
+    calls = []
+    original = LSTMForecaster.predict_origins
+
+    @functools.wraps(original)
+    def counting(self, *args, **kwargs):
+        calls.append(kwargs.get("quantiles"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LSTMForecaster, "predict_origins", counting)
+    batched = backtest(cheap, None, hourly_ot, cv=cv, refit=False, coverage=[0.8, 0.95], scoring="mae")
+    assert len(calls) == 2 and calls[0] is None and len(calls[1]) == 4  # points, then 4 bound levels
+    monkeypatch.setattr(ms, "_origins_give", lambda final, coverages: False)  # fold by fold instead
+    looped = backtest(cheap, None, hourly_ot, cv=cv, refit=False, coverage=[0.8, 0.95], scoring="mae")
+    assert len(calls) == 2
+    for column in ("y_pred", "lower_80", "upper_80", "lower_95", "upper_95"):
+        np.testing.assert_allclose(
+            batched.predictions[column], looped.predictions[column], rtol=1e-5, atol=1e-6
+        )

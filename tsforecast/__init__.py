@@ -7,6 +7,7 @@ from tsforecast.base import BaseForecaster
 from tsforecast.conformal import ConformalForecaster
 from tsforecast.models.arima import ARIMAForecaster
 from tsforecast.models.ets import ETSForecaster
+from tsforecast.models.mstl import MSTLForecaster
 from tsforecast.models.naive import NaiveForecaster
 from tsforecast.models.rnn import GRUForecaster, LSTMForecaster, RNNForecaster
 from tsforecast.models.seq2seq import Seq2SeqForecaster
@@ -23,6 +24,7 @@ __all__ = [
     "ARIMAForecaster",
     "ETSForecaster",
     "ThetaForecaster",
+    "MSTLForecaster",
     "LSTMForecaster",
     "GRUForecaster",
     "RNNForecaster",

@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, Options
 
-__all__ = ["IntTuple", "Number"]
+__all__ = ["IntTuple", "Number", "SeasonalPeriods"]
 
 
 def _is_bool(value) -> bool:
@@ -68,3 +68,29 @@ class IntTuple(Options):
 
     def __str__(self):
         return f"a tuple of {self.length} ints >= {self.minimum}"
+
+
+class SeasonalPeriods(Options):
+    """An int >= 1, or a non-empty list/tuple of season lengths (numbers > 1, e.g. ``[7, 365.25]``).
+
+    Examples
+    --------
+    >>> periods = SeasonalPeriods()
+    >>> [periods.is_satisfied_by(v) for v in (24, [24, 168], (7, 365.25), True, [], [1], 0)]
+    [True, True, True, False, False, False, False]
+    """
+
+    def __init__(self):
+        super().__init__(object, set())
+
+    def is_satisfied_by(self, val):
+        if isinstance(val, numbers.Integral) and not _is_bool(val):
+            return val >= 1
+        return (
+            isinstance(val, (tuple, list))
+            and len(val) > 0
+            and all(isinstance(v, numbers.Real) and not _is_bool(v) and v > 1 for v in val)
+        )
+
+    def __str__(self):
+        return "an int >= 1 or a non-empty list of season lengths > 1"

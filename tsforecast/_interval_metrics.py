@@ -105,11 +105,11 @@ def empirical_coverage(
     >>> empirical_coverage([1.0, 2.0, 3.0, 9.0], [0.0, 0.0, 0.0, 0.0], [5.0, 5.0, 5.0, 5.0])
     0.75
     """
-    y_true, lower, upper, sample_weight, multioutput = _check_interval(
+    truth, lower, upper, weights, multioutput = _check_interval(
         y_true, y_lower, y_upper, sample_weight, multioutput
     )
-    inside = ((lower <= y_true) & (y_true <= upper)).astype(np.float64)
-    return _aggregate(_weighted_mean(inside, sample_weight), multioutput)
+    inside = ((lower <= truth) & (truth <= upper)).astype(np.float64)
+    return _aggregate(_weighted_mean(inside, weights), multioutput)
 
 
 def mean_interval_width(
@@ -192,11 +192,11 @@ def interval_score(
     12.0
     """
     alpha = 1.0 - _check_coverage(coverage)
-    y_true, lower, upper, sample_weight, multioutput = _check_interval(
+    truth, lower, upper, weights, multioutput = _check_interval(
         y_true, y_lower, y_upper, sample_weight, multioutput
     )
-    penalty = np.maximum(lower - y_true, 0.0) + np.maximum(y_true - upper, 0.0)
-    return _aggregate(_weighted_mean(upper - lower + 2.0 / alpha * penalty, sample_weight), multioutput)
+    penalty = np.maximum(lower - truth, 0.0) + np.maximum(truth - upper, 0.0)
+    return _aggregate(_weighted_mean(upper - lower + 2.0 / alpha * penalty, weights), multioutput)
 
 
 def crps_from_quantiles(
@@ -311,7 +311,7 @@ class _IntervalScorer:
             value = function(y_true, lower, upper, coverage=self.coverage, sample_weight=sample_weight)
         else:
             value = function(y_true, lower, upper, sample_weight=sample_weight)
-        return sign * value
+        return sign * float(value)
 
     def __repr__(self) -> str:
         return f"make_interval_scorer({self.metric!r}, coverage={self.coverage!r})"
@@ -336,7 +336,7 @@ class _CRPSScorer:
         model, X, transformer = _final_forecaster(estimator, X)
         _needs(model, "predict_quantiles", "CRPS")
         q = _back_transform(np.asarray(model.predict_quantiles(X, self.quantiles)), transformer)
-        return -crps_from_quantiles(y_true, q, self.quantiles, sample_weight=sample_weight)
+        return -float(crps_from_quantiles(y_true, q, self.quantiles, sample_weight=sample_weight))
 
     def __repr__(self) -> str:
         return f"make_crps_scorer(quantiles={self.quantiles!r})"

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -165,9 +166,8 @@ def _coverages(text: str | None) -> list[float] | None:
 def _with_intervals(label: str, model, horizon: int):
     """The model itself when it has its own intervals, else calibrated by ConformalForecaster."""
     from tsforecast import ConformalForecaster
-    from tsforecast.base import BaseForecaster
 
-    if type(model)._predict_quantiles is not BaseForecaster._predict_quantiles:
+    if model._provides_intervals():
         return model
     print(f"  {label}: no intervals of its own; calibrated by ConformalForecaster", flush=True)
     return ConformalForecaster(model, horizon=horizon, n_windows=100)
@@ -253,7 +253,9 @@ def _prepare(
                 "rows by position"
             ) from None
         index = pd.DatetimeIndex(stamps, name=time_col)
-        kind, detail = (None, None) if id_col else time_index_disorder(index)
+        # a panel's stamps repeat across series: checked per series when the panel is built
+        disorder: tuple[str | None, Any] = (None, None) if id_col else time_index_disorder(index)
+        kind, detail = disorder
         if kind == "duplicated":
             raise CLIError(
                 f"time column {time_col!r} has duplicated stamps, e.g. {[str(d) for d in detail[:3]]}: "
@@ -505,7 +507,7 @@ def _forecast(args: argparse.Namespace) -> int:
     labels = list(y.index.names) if ids else (y.index.name or "time")
     forecast.to_csv(out / "forecast.csv", index_label=labels)
     shown = None if ids is None else ids[:5]
-    if shown is not None and len(ids) > len(shown):
+    if ids is not None and shown is not None and len(ids) > len(shown):
         print(f"the plot shows the first {len(shown)} of {len(ids)} series; forecast.csv holds all")
     ax = plot_forecast(
         y, forecast, history=max(5 * args.horizon, 2 * period), title=f"{args.model} forecast", series=shown

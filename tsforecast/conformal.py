@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 
+from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, IgnoredFeaturesWarning, TimeIndexWarning
 
 __all__ = ["ConformalForecaster"]
@@ -36,13 +37,6 @@ LEVEL_GRID = np.array(
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
     + [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99, 0.995]
 )
-
-
-class _Int(Interval):
-    """An integer interval that refuses booleans (``True`` is an Integral to Python)."""
-
-    def is_satisfied_by(self, val):  # noqa: D102
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 def conformal_quantile(sorted_scores: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -61,6 +55,18 @@ def conformal_quantile(sorted_scores: np.ndarray, levels: np.ndarray) -> np.ndar
     shape = np.broadcast_shapes(sorted_scores.shape[:-1] + (1,), np.shape(ranks))
     ranks = np.broadcast_to(ranks, shape)
     return np.take_along_axis(np.broadcast_to(sorted_scores, shape[:-1] + (n,)), ranks, axis=-1)
+
+
+class _FollowsWrapped:
+    """``uses_exogenous`` of a wrapper: the wrapped forecaster's on an instance, the default's on the class.
+
+    Everything that reads the capability from a class (the sktime tags, the test tables) gets a
+    bool, as it does for every other forecaster, instead of a property object.
+    """
+
+    def __get__(self, instance, owner) -> bool:
+        wrapper = owner() if instance is None else instance
+        return bool(getattr(wrapper._template(), "uses_exogenous", False))
 
 
 class ConformalForecaster(BaseForecaster):
@@ -132,7 +138,12 @@ class ConformalForecaster(BaseForecaster):
     -----
     The split mode's coverage holds when the errors of the calibration windows
     and of the future are exchangeable; on a drifting series it drifts with
-    them. The adaptive mode targets the long-run fraction of hits instead
+    them. Spread the calibration origins (``step``) over a stretch as varied as
+    the future: consecutive hourly origins cover only a few days. With
+    ``refit=False`` the errors are those of a model fitted at the first
+    calibration origin, on less data than ``estimator_``: for a model that
+    improves with data the band errs on the wide side. The adaptive mode
+    targets the long-run fraction of hits instead
     (Gibbs & Candes 2021, Proposition 4.1), for the levels of ``LEVEL_GRID``
     exactly; other levels interpolate their shifts. Each update scores the
     new rows against the forecasts issued at earlier origins; for a wrapped
@@ -154,12 +165,12 @@ class ConformalForecaster(BaseForecaster):
     _parameter_constraints = {
         **BaseForecaster._parameter_constraints,
         "estimator": [HasMethods(["fit", "predict"]), None],
-        "horizon": [_Int(Integral, 1, None, closed="left")],
-        "n_windows": [_Int(Integral, 1, None, closed="left")],
-        "step": [_Int(Integral, 1, None, closed="left")],
-        "refit": ["boolean", _Int(Integral, 1, None, closed="left")],
+        "horizon": [Number(Integral, 1, None, closed="left")],
+        "n_windows": [Number(Integral, 1, None, closed="left")],
+        "step": [Number(Integral, 1, None, closed="left")],
+        "refit": ["boolean", Number(Integral, 1, None, closed="left")],
         "method": [StrOptions({"split", "adaptive"})],
-        "learning_rate": [Interval(Real, 0, 1, closed="neither")],
+        "learning_rate": [Number(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -180,10 +191,9 @@ class ConformalForecaster(BaseForecaster):
         self.method = method
         self.learning_rate = learning_rate
 
-    @property
-    def uses_exogenous(self) -> bool:  # type: ignore[override]
-        """Whether the wrapped forecaster uses X's values (its own ``uses_exogenous``)."""
-        return bool(getattr(self._template(), "uses_exogenous", False))
+    #: Whether the wrapped forecaster uses X's values (its own ``uses_exogenous``); read on the
+    #: class, that of the default wrapped model.
+    uses_exogenous = _FollowsWrapped()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -191,6 +201,9 @@ class ConformalForecaster(BaseForecaster):
         tags.target_tags.multi_output = inner.target_tags.multi_output
         tags.target_tags.positive_only = inner.target_tags.positive_only
         return tags
+
+    def _has_flat_forecast(self) -> bool:
+        return self._template()._has_flat_forecast()  # the point forecast is the wrapped model's
 
     def _template(self):
         if self.estimator is None:

@@ -12,9 +12,11 @@ origins: :class:`~sklearn.model_selection.TimeSeriesSplit` (with ``gap`` and
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,16 +24,19 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.model_selection import BaseCrossValidator
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import RealNotInt, validate_parameter_constraints, validate_params
+from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import _num_samples
 
 from tsforecast import metrics as _metrics
-from tsforecast._constraints import Number
-from tsforecast.base import BaseForecaster, check_levels, coverage_label
-from tsforecast.panel import is_panel, panel_time_axis, split_by_time, time_cut
+from tsforecast._splitters import (
+    _POSITIVE,
+    ExpandingWindowSplitter,
+    SlidingWindowSplitter,
+    temporal_train_test_split,
+)
+from tsforecast.base import BaseForecaster, check_levels, coverage_label, interval_levels
+from tsforecast.panel import is_panel
 
 __all__ = [
     "BacktestResult",
@@ -53,230 +58,6 @@ _SCORE_COLUMNS = (
     "fit_seconds",
     "predict_seconds",
 )
-
-
-#: Integer constraints in scikit-learn's declarative validation, with booleans refused.
-_POSITIVE = Number(numbers.Integral, 1, None, closed="left")
-_NON_NEGATIVE = Number(numbers.Integral, 0, None, closed="left")
-
-
-# -- splitters ---------------------------------------------------------------------------------
-
-
-class _WindowSplitter(BaseCrossValidator):
-    """Cutoffs every ``step`` steps from the first training window while a full test block fits."""
-
-    _parameter_constraints: dict[str, list] = {
-        "horizon": [_POSITIVE],
-        "step": [_POSITIVE],
-        "gap": [_NON_NEGATIVE],
-    }
-
-    def _train_start(self, stop: int) -> int:
-        raise NotImplementedError
-
-    def _stops(self, n_samples: int) -> np.ndarray:
-        constraints = self._parameter_constraints
-        params = {name: getattr(self, name) for name in constraints}
-        validate_parameter_constraints(constraints, params, caller_name=type(self).__name__)
-        first, horizon, gap = int(getattr(self, self._window_name)), int(self.horizon), int(self.gap)
-        stops = np.arange(first, n_samples - gap - horizon + 1, int(self.step))
-        if len(stops) == 0:
-            raise ValueError(
-                f"{type(self).__name__} finds no fold in n_samples={n_samples} time steps: one fold "
-                f"needs {first} training + {gap} gap + {horizon} test steps = {first + gap + horizon}."
-            )
-        return stops
-
-    def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield the (train, test) positions of every fold, in time order; only ``len(X)`` is used.
-
-        For a panel X (indexed by (series id, time)) the windows count time stamps, and each
-        fold holds the rows of every series at those stamps.
-        """
-        if is_panel(X):
-            yield from split_by_time(self, X)
-            return
-        gap, horizon = int(self.gap), int(self.horizon)
-        for stop in self._stops(_num_samples(X)):
-            yield np.arange(self._train_start(int(stop)), stop), np.arange(stop + gap, stop + gap + horizon)
-
-    def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        """Return the number of folds, which depends on ``len(X)`` (X is required)."""
-        if X is None:
-            raise ValueError(f"{type(self).__name__}.get_n_splits needs X: the folds depend on its length.")
-        return len(self._stops(len(panel_time_axis(X.index)[0]) if is_panel(X) else _num_samples(X)))
-
-
-class ExpandingWindowSplitter(_WindowSplitter):
-    """Expanding-window folds: training data from the start of the series to each cutoff.
-
-    The first training block holds ``initial_window`` steps; each later cutoff
-    is ``step`` steps further, while a full test block of ``horizon`` steps,
-    ``gap`` steps after the cutoff, still fits (later steps are left unused).
-
-    Parameters
-    ----------
-    initial_window : int
-        Training steps of the first fold.
-    horizon : int
-        Test steps of every fold: steps ``gap + 1 .. gap + horizon`` after the cutoff.
-    step : int, default=1
-        Steps between consecutive cutoffs.
-    gap : int, default=0
-        Steps skipped between the cutoff and the test block.
-
-    See Also
-    --------
-    SlidingWindowSplitter : Training blocks of a fixed length.
-    sklearn.model_selection.TimeSeriesSplit : Folds anchored at the end of the series.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsforecast.model_selection import ExpandingWindowSplitter
-    >>> for train, test in ExpandingWindowSplitter(initial_window=3, horizon=2, step=2).split(np.zeros(8)):
-    ...     print(train, test)
-    [0 1 2] [3 4]
-    [0 1 2 3 4] [5 6]
-    """
-
-    _window_name = "initial_window"
-    _parameter_constraints = {**_WindowSplitter._parameter_constraints, "initial_window": [_POSITIVE]}
-
-    def __init__(self, initial_window: int, horizon: int, step: int = 1, gap: int = 0):
-        self.initial_window = initial_window
-        self.horizon = horizon
-        self.step = step
-        self.gap = gap
-
-    def _train_start(self, stop: int) -> int:
-        return 0
-
-
-class SlidingWindowSplitter(_WindowSplitter):
-    """Sliding-window folds: the last ``window`` steps up to each cutoff.
-
-    Like :class:`ExpandingWindowSplitter`, but every training block has the
-    same length, so old data leave the window as the cutoff moves.
-
-    Parameters
-    ----------
-    window : int
-        Training steps of every fold.
-    horizon : int
-        Test steps of every fold: steps ``gap + 1 .. gap + horizon`` after the cutoff.
-    step : int, default=1
-        Steps between consecutive cutoffs.
-    gap : int, default=0
-        Steps skipped between the cutoff and the test block.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsforecast.model_selection import SlidingWindowSplitter
-    >>> for train, test in SlidingWindowSplitter(window=3, horizon=1, step=2, gap=1).split(np.zeros(8)):
-    ...     print(train, test)
-    [0 1 2] [4]
-    [2 3 4] [6]
-    """
-
-    _window_name = "window"
-    _parameter_constraints = {**_WindowSplitter._parameter_constraints, "window": [_POSITIVE]}
-
-    def __init__(self, window: int, horizon: int, step: int = 1, gap: int = 0):
-        self.window = window
-        self.horizon = horizon
-        self.step = step
-        self.gap = gap
-
-    def _train_start(self, stop: int) -> int:
-        return stop - int(self.window)
-
-
-# -- temporal train/test split -----------------------------------------------------------------
-
-
-def _n_rows(size: Any, n: int, name: str) -> int:
-    """Rows of a part: ``size`` rows, or the fraction ``size`` of ``n`` rounded up (types checked)."""
-    if size is None:
-        return 0
-    if isinstance(size, numbers.Integral):
-        if int(size) >= n:
-            raise ValueError(f"{name}={size} rows leave no training rows: n_samples={n}.")
-        return int(size)
-    return int(np.ceil(size * n))
-
-
-_FRACTION = Number(RealNotInt, 0, 1, closed="neither")
-
-
-@validate_params(
-    {"test_size": [_FRACTION, _POSITIVE], "validation_size": [_FRACTION, _NON_NEGATIVE, None]},
-    prefer_skip_nested_validation=True,
-)
-def temporal_train_test_split(
-    *arrays: Any, test_size: float | int, validation_size: float | int | None = None
-) -> list[Any]:
-    """Split arrays into train, (validation) and test parts in time order.
-
-    The last ``test_size`` rows are the test part, the ``validation_size`` rows
-    before them the validation part, and the earlier rows the training part.
-    Nothing is shuffled; pandas objects keep their index. Panels (indexed by
-    (series id, time)) are cut by time: the last ``test_size`` distinct time
-    stamps are the test part of every series.
-
-    Parameters
-    ----------
-    *arrays : sequence of array-like, Series or DataFrame
-        Arrays with the same number of rows (time steps), e.g. ``X, y``.
-    test_size : int or float
-        Rows of the test part, or a fraction in (0, 1) of all rows (rounded up).
-    validation_size : int or float, default=None
-        Rows of the validation part, or a fraction of all rows (rounded up);
-        ``None``: no validation part.
-
-    Returns
-    -------
-    splits : list
-        Each array's train, (validation,) and test parts, in that order:
-        ``[X_train, X_test, y_train, y_test]``, or with ``validation_size``
-        ``[X_train, X_val, X_test, y_train, y_val, y_test]``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from tsforecast.model_selection import temporal_train_test_split
-    >>> temporal_train_test_split(np.arange(10), test_size=2, validation_size=0.3)
-    [array([0, 1, 2, 3, 4]), array([5, 6, 7]), array([8, 9])]
-    """
-    if not arrays:
-        raise ValueError("temporal_train_test_split needs at least one array.")
-    if any(is_panel(a) for a in arrays):
-        if not all(is_panel(a) for a in arrays):
-            raise ValueError(
-                "Panels are cut by time: give every array as a panel indexed by (series id, time)."
-            )
-        n = len(panel_time_axis(arrays[0].index)[0])
-        n_test, n_val = _n_rows(test_size, n, "test_size"), _n_rows(validation_size, n, "validation_size")
-        return time_cut(arrays, n_test, n_val)
-    lengths = sorted({_num_samples(a) for a in arrays})
-    if len(lengths) > 1:
-        raise ValueError(f"All arrays must have the same number of rows (time steps), got {lengths}.")
-    n = lengths[0]
-    n_test, n_val = _n_rows(test_size, n, "test_size"), _n_rows(validation_size, n, "validation_size")
-    n_train = n - n_test - n_val
-    if n_test < 1 or n_train < 1:
-        raise ValueError(
-            f"With n_samples={n} the parts would have train={n_train}, validation={n_val} and "
-            f"test={n_test} rows; train and test need at least one."
-        )
-    bounds = [0, n_train, n_train + n_val, n] if validation_size is not None else [0, n_train, n]
-    return [
-        a[start:stop] if isinstance(a, list) else _safe_indexing(a, slice(start, stop))
-        for a in arrays
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
 
 
 # -- scoring -----------------------------------------------------------------------------------
@@ -524,8 +305,8 @@ def _run_segment(
     model.fit(_rows(X, first.train_start, first.train_stop), _rows(y, first.train_start, first.train_stop))
     fit_seconds = time.perf_counter() - t0
     final = model.steps[-1][1] if isinstance(model, Pipeline) else model
-    if len(folds) > 1 and hasattr(final, "predict_origins") and coverages is None:
-        return _batched(model, X, y, folds, fit_seconds)
+    if len(folds) > 1 and hasattr(final, "predict_origins") and _origins_give(final, coverages):
+        return _batched(model, X, y, folds, fit_seconds, coverages)
     out, observed = [], first.train_stop
     for fold in folds:
         if fold.train_stop > observed:
@@ -543,10 +324,42 @@ def _run_segment(
     return out
 
 
-def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float) -> list[tuple]:
+def _run_segment_recording(*args: Any) -> tuple[list[tuple], list[tuple[type, str]]]:
+    """:func:`_run_segment`, with the warnings it raised returned (they are re-issued once each)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _run_segment(*args)
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def _warn_once_per_model(names: list[str], caught: list[list[tuple[type, str]]]) -> None:
+    """Issue each distinct warning of a model once, saying in how many fits it arose.
+
+    A backtest refits at every fold, and scikit-learn resets Python's once-per-location registry
+    at every fit, so the same warning would otherwise repeat for every fold (or be lost in a
+    worker process).
+    """
+    counts: dict[tuple[str, type, str], int] = {}
+    for name, segment in zip(names, caught, strict=True):
+        for category, message in dict.fromkeys(segment):  # once per fit
+            counts[(name, category, message)] = counts.get((name, category, message), 0) + 1
+    for (name, category, message), count in counts.items():
+        where = f" [{name}: in {count} of {names.count(name)} fits]" if len(names) > 1 else ""
+        warnings.warn(message + where, category, stacklevel=3)
+
+
+def _origins_give(final: Any, coverages: np.ndarray | None) -> bool:
+    """Whether ``predict_origins`` gives what is asked: points, or with coverages its quantiles too."""
+    return coverages is None or "quantiles" in inspect.signature(final.predict_origins).parameters
+
+
+def _batched(
+    model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float, coverages: np.ndarray | None = None
+) -> list[tuple]:
     """Every origin of a segment in one ``predict_origins`` call (see backtest's Notes).
 
-    For a Pipeline, X goes through its fitted transformers and the final step forecasts.
+    For a Pipeline, X goes through its fitted transformers and the final step forecasts. With
+    coverages, a second batched call gives the quantiles of the bounds.
     """
     origins = np.array([f.train_stop for f in folds])  # rows of the segment where forecasts start
     n_steps = max(f.test_stop - f.train_stop for f in folds)
@@ -556,15 +369,21 @@ def _batched(model: Any, X: Any, y: Any, folds: list[_Fold], fit_seconds: float)
     if isinstance(model, Pipeline):
         model, X_all = model.steps[-1][1], model[:-1].transform(X_all)
     pred = model.predict_origins(origins, n_steps, y=_rows(y, 0, last), X=X_all)
-    seconds = (time.perf_counter() - t0) / len(folds)
     pred = np.asarray(pred, dtype=np.float64).reshape(len(folds), n_steps, -1)
+    band = None
+    if coverages is not None:
+        levels, lower, upper = interval_levels(coverages)
+        q = model.predict_origins(origins, n_steps, y=_rows(y, 0, last), X=X_all, quantiles=list(levels))
+        q = np.asarray(q, dtype=np.float64).reshape(len(folds), n_steps, -1, len(levels))
+        band = np.stack([q[..., lower], q[..., upper]], axis=-2)  # (origin, step, k, 2, n_coverages)
+    seconds = (time.perf_counter() - t0) / len(folds)
     return [
         (
             f.number,
             pred[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
             fit_seconds * (i == 0),
             seconds,
-            None,
+            None if band is None else band[i, f.test_start - f.train_stop : f.test_stop - f.train_stop],
         )
         for i, f in enumerate(folds)
     ]
@@ -676,6 +495,17 @@ def _interval_scores(y_true: np.ndarray, band: np.ndarray, bounds: np.ndarray, c
     return out
 
 
+def _bound_columns(band: np.ndarray | None, coverages) -> dict[str, np.ndarray]:
+    """The tidy predictions' ``lower_<pct>``, ``upper_<pct>`` columns (none without bounds)."""
+    if band is None:
+        return {}
+    return {
+        f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+        for c, nominal in enumerate(coverages)
+        for s, side in enumerate(("lower", "upper"))
+    }
+
+
 def _assemble(
     runs, folds, index, y, metrics, return_predictions, coverages=None
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -725,11 +555,7 @@ def _assemble(
                         "target": np.tile(targets, len(rows)),
                         "y_true": y_true.ravel(),
                         "y_pred": y_pred.ravel(),
-                        **{
-                            f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
-                            for c, nominal in enumerate([] if band is None else coverages)
-                            for s, side in enumerate(("lower", "upper"))
-                        },
+                        **_bound_columns(band, coverages),
                     }
                 )
             )
@@ -828,9 +654,10 @@ def backtest(
         fraction of the truth inside the band), ``width_<pct>`` (mean width)
         and ``interval_score_<pct>`` (Winkler), as defined in
         :mod:`tsforecast.metrics`. Models without intervals are refused; wrap
-        them in :class:`~tsforecast.ConformalForecaster`. With coverage,
-        ``refit=False`` moves neural models forward with ``update`` fold by
-        fold instead of one batched ``predict_origins`` call.
+        them in :class:`~tsforecast.ConformalForecaster`. With coverage and
+        ``refit=False``, a model whose ``predict_origins`` takes ``quantiles``
+        (the neural forecasters) gives the bounds in a second batched call;
+        others move forward with ``update`` fold by fold.
 
     Returns
     -------
@@ -893,7 +720,9 @@ def backtest(
             start, stop = group[0].train_start, max(f.test_stop for f in group)
             shifted = [f.shifted(start) for f in group]
             tasks.append((name, est, _rows(X, start, stop), _rows(y, start, stop), shifted, coverages))
-    results = Parallel(n_jobs=n_jobs)(delayed(_run_segment)(*task[1:]) for task in tasks)
+    outputs = Parallel(n_jobs=n_jobs)(delayed(_run_segment_recording)(*task[1:]) for task in tasks)
+    results = [result for result, _ in outputs]
+    _warn_once_per_model([task[0] for task in tasks], [caught for _, caught in outputs])
     by_model: dict[str, tuple[list, set]] = {name: ([], set()) for name in estimators}
     for (name, _, _, _, group, _), res in zip(tasks, results, strict=True):
         by_model[name][0].extend(res)

@@ -160,6 +160,27 @@ def _build_to_sktime_class() -> type:
                 return pd.Series(values.reshape(-1), index=index, name=self._y_name_)
             return pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
 
+        def _quantile_table(self, fh, X, alpha) -> np.ndarray:
+            """The estimator's quantiles at sktime's levels (any order), (n_steps, n_series, n_alpha)."""
+            index = fh.to_absolute_index(self.cutoff)
+            levels, where = np.unique(np.asarray(alpha, dtype=np.float64), return_inverse=True)
+            values = self.estimator_.predict_quantiles(self._future_X(index, X), quantiles=list(levels))
+            return np.asarray(values, dtype=np.float64).reshape(len(index), -1, len(levels))[..., where]
+
+        def _predict_quantiles(self, fh, X, alpha):
+            index = fh.to_absolute_index(self.cutoff)
+            values = self._quantile_table(fh, X, alpha)  # columns: series-major, then alpha
+            columns = self._get_columns(method="predict_quantiles", alpha=alpha)
+            return pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
+
+        def _predict_interval(self, fh, X, coverage):
+            index = fh.to_absolute_index(self.cutoff)
+            coverage = np.asarray(coverage, dtype=np.float64)
+            alpha = np.stack([(1 - coverage) / 2, (1 + coverage) / 2], axis=-1).ravel()  # lower, upper per c
+            values = self._quantile_table(fh, X, alpha)  # series, then coverage, then (lower, upper)
+            columns = self._get_columns(method="predict_interval", coverage=list(coverage))
+            return pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
+
         def _update(self, y, X=None, update_params=True):
             # tsforecast's update never re-estimates parameters: it moves the origin
             if not hasattr(self.estimator_, "update"):
@@ -257,6 +278,7 @@ def _sktime_tags_of(estimator) -> dict[str, Any]:
         "capability:exogenous": bool(estimator.uses_exogenous),
         "capability:missing_values": bool(tags.input_tags.allow_nan),
         "capability:update": hasattr(estimator, "update"),
+        "capability:pred_int": bool(getattr(estimator, "_provides_intervals", lambda: False)()),
     }
 
 
@@ -280,7 +302,11 @@ def to_sktime(estimator=None):
     ``target_tags.multi_output`` (a univariate-only estimator gets one clone per
     column from sktime), ``capability:exogenous`` from the estimator's
     declared ``uses_exogenous`` (False for models that ignore X's values), ``capability:insample=False``,
-    ``capability:missing_values=False``, ``requires-fh-in-fit=False``.
+    ``capability:missing_values=False``, ``requires-fh-in-fit=False``, and
+    ``capability:pred_int`` when the estimator has intervals of its own (the
+    naive family, :class:`~tsforecast.ConformalForecaster`, ...): then sktime's
+    ``predict_interval(fh, X, coverage)`` and ``predict_quantiles(fh, X, alpha)``
+    return the estimator's bounds in sktime's column format.
 
     Parameters
     ----------
@@ -312,6 +338,8 @@ def to_sktime(estimator=None):
     >>> f = to_sktime(NaiveForecaster(strategy="seasonal", seasonal_period=3))
     >>> f.fit(y).predict(fh=[1, 2, 3, 4]).tolist()
     [1.0, 2.0, 3.0, 1.0]
+    >>> f.predict_interval(fh=[1, 2], coverage=0.9).shape  # columns (name, coverage, lower/upper)
+    (2, 2)
     """
     cls = _build_to_sktime_class()
     return cls(estimator=estimator)
@@ -432,6 +460,9 @@ class SktimeForecaster(BaseForecaster):
     - Positive-only data (``target_tags.positive_only``) is guessed from the
       parameters, since sktime has no such tag: multiplicative components,
       Box-Cox or log transformations.
+    - ``predict_quantiles``/``predict_interval`` forward to sktime's
+      ``predict_quantiles`` when the forecaster declares ``capability:pred_int``;
+      otherwise they are refused (wrap it in :class:`~tsforecast.ConformalForecaster`).
 
     Examples
     --------
@@ -461,6 +492,10 @@ class SktimeForecaster(BaseForecaster):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = _needs_positive(self.forecaster)
         return tags
+
+    def _provides_intervals(self) -> bool:
+        """Whether the wrapped sktime forecaster has intervals (its tag ``capability:pred_int``)."""
+        return bool(self._template().get_tag("capability:pred_int", False, raise_error=False))
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -556,6 +591,21 @@ class SktimeForecaster(BaseForecaster):
         with _Quiet():
             y_pred = forecaster.predict(fh=fh, X=X_future)
         return np.asarray(y_pred, dtype=np.float64).reshape(len(steps), -1)
+
+    def _predict_quantiles(self, steps: np.ndarray, X: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+        if not self._provides_intervals():
+            return super()._predict_quantiles(steps, X, quantiles)  # refused, naming the model
+        from sktime.forecasting.base import ForecastingHorizon
+
+        fh = ForecastingHorizon(steps, is_relative=True)
+        X_future = None
+        if self.uses_X_:
+            X_future = self._X_pandas(self._exog_path(steps, X), self._future_index(int(steps[-1])))
+        forecaster = self.forecaster_ if self.forecaster_ is not None else self._fit_sktime(fh)
+        with _Quiet():
+            table = forecaster.predict_quantiles(fh=fh, X=X_future, alpha=list(quantiles))
+        # sktime's columns: (variable, alpha), variable-major in y's column order
+        return np.asarray(table, dtype=np.float64).reshape(len(steps), self.n_targets_, len(quantiles))
 
     def _update(self, y: np.ndarray, X: np.ndarray) -> None:
         if self.X_train_ is not None:

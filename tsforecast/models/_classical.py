@@ -24,16 +24,17 @@ import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Integral
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
-from tsforecast._constraints import Number
+from tsforecast._constraints import Number, SeasonalPeriods
 from tsforecast.base import BaseForecaster
 
 __all__ = ["ClassicalForecaster", "SeriesFit", "fit_columns", "standardise"]
@@ -123,6 +124,13 @@ def _warn_season_left_out(model, n: int, m: int) -> None:
         )
 
 
+@lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    # built once: threadpool_limits() scans the loaded libraries on every call (17 ms here, more
+    # than an ETS update and forecast together), the controller only sets the limits (0.2 ms)
+    return ThreadpoolController()
+
+
 @contextmanager
 def _quiet(flags: list):
     """Silence statsmodels' warnings; append True to ``flags`` when one said 'not converged'."""
@@ -132,7 +140,7 @@ def _quiet(flags: list):
     with (
         warnings.catch_warnings(record=True) as caught,
         np.errstate(all="ignore"),
-        threadpool_limits(limits=1, user_api="blas"),
+        _threadpools().limit(limits=1, user_api="blas"),
     ):
         warnings.simplefilter("always")
         yield
@@ -158,22 +166,63 @@ def _aicc(loglike: float, k: int, n: int) -> float:
 class ClassicalForecaster(BaseForecaster):
     """Shared machinery of the statsmodels forecasters: the column loop, the affine map, pickling.
 
-    A family implements ``_season()`` (validates parameter combinations, returns the period),
-    ``_fit_series(col, exog, column) -> SeriesFit``, ``_forecast_one(result, horizon, exog)``
-    and ``_update_one(result, z_new, exog_new, column)``, all on the standardised scale.
+    A family implements ``_fit_series(col, exog, column) -> SeriesFit`` (one column, raw
+    scale in, standardised model out), and on the model's standardised scale
+    ``_forecast_one(result, horizon, exog)``, ``_quantiles_one(result, horizon, exog,
+    quantiles)`` and ``_update_one(result, z_new, exog_new, column)``; it may refine
+    ``_season()`` (parameter combinations) and set ``_max_season``. Everything else (the
+    column loop, constants, the affine map, warnings, pickling) lives here once.
     """
 
     _parameter_constraints = {
         **BaseForecaster._parameter_constraints,
-        "seasonal_period": [Number(Integral, 1, None, closed="left")],
+        "seasonal_period": [SeasonalPeriods()],
         "n_jobs": [Number(Integral, None, None, closed="neither"), None],
     }
 
     #: Advice appended to the ConvergenceWarning.
     _convergence_hint = ""
+    #: Longest season the family fits in reasonable time (None: no limit). Longer ones are
+    #: left out with a warning that names MSTLForecaster (ETS estimates one initial state per
+    #: season step, SARIMAX carries m states: a season of 168 or 365 ran for many minutes).
+    _max_season: ClassVar[int | None] = None
+
+    def _periods(self) -> list[float]:
+        """The season lengths asked for (``seasonal_period`` as a list; 1 means none)."""
+        period = self.seasonal_period
+        return [float(p) for p in period] if isinstance(period, (list, tuple)) else [float(period)]
 
     def _season(self) -> int:
-        return int(self.seasonal_period)
+        """The one season this model fits: the longest whole-number period it can fit, or 1."""
+        usable = [
+            int(p)
+            for p in self._periods()
+            if p > 1 and p.is_integer() and (self._max_season is None or p <= self._max_season)
+        ]
+        return max(usable, default=1)
+
+    def _warn_seasons_left_out(self) -> None:
+        """Name the seasons asked for that this single-season model leaves out, and the better model."""
+        m = self._season()
+        dropped = [p for p in self._periods() if p > 1 and p != m]
+        if not dropped:
+            return
+        reasons = []
+        if any(not p.is_integer() for p in dropped):
+            reasons.append("it fits whole-number seasons only")
+        if self._max_season is not None and any(p > self._max_season for p in dropped):
+            reasons.append(f"seasons longer than {self._max_season} steps take it minutes to fit")
+        if len(self._periods()) > 1:
+            reasons.append("it fits one season")
+        shown = [int(p) if p.is_integer() else p for p in dropped]
+        warnings.warn(
+            f"{type(self).__name__}: seasonal_period={self.seasonal_period!r}: the season(s) {shown} "
+            f"are left out ({'; '.join(reasons)}), so it is fitted "
+            f"{'with season ' + str(m) if m > 1 else 'without a season'}. "
+            f"MSTLForecaster(seasonal_period={self.seasonal_period!r}) models long and multiple seasons.",
+            UserWarning,
+            stacklevel=4,  # the user's fit, through BaseForecaster.fit and the family's _fit
+        )
 
     def _fit_series(self, col: np.ndarray, exog: np.ndarray | None, column: int) -> SeriesFit:
         raise NotImplementedError
@@ -190,6 +239,7 @@ class ClassicalForecaster(BaseForecaster):
         return 2 * m
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
+        # every family's _fit warns first (seasons left out, too short a series), then calls this
         exog = np.array(X, dtype=np.float64) if X.shape[1] > 0 else None
         fits = fit_columns(self, y, exog, self.n_jobs)
         self.models_ = [fit.result for fit in fits]
@@ -264,12 +314,6 @@ class ClassicalForecaster(BaseForecaster):
                 z_new = (y[:, j] - self.y_offset_[j]) / self.y_scale_[j]
                 with _quiet([]):
                     self.models_[j] = self._update_one(res, z_new, exog, j)
-
-    def _standardised_history(self, column: int) -> np.ndarray:
-        """Column ``column`` of ``y_train_`` on the scale its model was fitted to."""
-        return np.ascontiguousarray(
-            (self.y_train_[:, column] - self.y_offset_[column]) / self.y_scale_[column]
-        )
 
     def __getstate__(self):
         # statsmodels' Cython state cannot be rebuilt from read-only arrays (joblib.load with

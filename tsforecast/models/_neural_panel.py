@@ -24,7 +24,6 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from tsforecast._time import fit_time_axis
-from tsforecast.training.normalizer import WindowNormalizer
 from tsforecast.training.windows import WindowSampler
 
 __all__ = ["fit_global", "keep_series_view", "panel_lookback", "series_view"]
@@ -76,14 +75,16 @@ def fit_global(estimator: Any, series: list) -> None:
     seed = int(check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max))
     X_all = np.concatenate(X_parts)
     n_targets, n_features = y_parts[0].shape[1], X_all.shape[1]
-    # the panel's normaliser standardises the exogenous features; each series gets its own first stage
-    panel_normalizer = WindowNormalizer(estimator.normalization, lookback).fit(y_parts[0], X_all)
+    estimator._check_quantile_settings()
+    # one normalisation for the shared network, chosen over every series when it is "auto"; the
+    # panel's normaliser standardises the exogenous features, each series gets its own first stage
+    panel_normalizer = estimator._adapted_normalizer(y_parts).fit(y_parts[0], X_all)
     # the sampler's float32 series, written in place: column after column of each series, each
     # standardised in float64 first (no float64 copy of the whole panel is made)
     flat = np.empty(int(lengths.sum()) * n_targets, dtype=np.float32)
     state, irregular, at = {}, [], 0
     for part, y_part, X_part in zip(series, y_parts, X_parts, strict=True):
-        normalizer = WindowNormalizer(estimator.normalization, lookback).fit(y_part, X_part[:, :0])
+        normalizer = estimator._window_normalizer().fit(y_part, X_part[:, :0])
         normalizer.exog_loc_ = panel_normalizer.exog_loc_
         normalizer.exog_scale_ = panel_normalizer.exog_scale_
         flat[at : at + y_part.size] = normalizer.standardize(y_part).T.reshape(-1)
@@ -108,7 +109,7 @@ def fit_global(estimator: Any, series: list) -> None:
         )
     x_offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     estimator._normalizer = panel_normalizer
-    estimator._set_outputs(n_features)
+    estimator._module_spec = estimator._network_shapes(n_features)
     sampler = WindowSampler(
         flat,
         panel_normalizer.scale_exog(X_all),
@@ -121,6 +122,8 @@ def fit_global(estimator: Any, series: list) -> None:
         exog_offsets=np.repeat(x_offsets, n_targets),
     )
     estimator._train(sampler, seed, np.concatenate(y_parts))
+    for series_state in state.values():  # the shrinkage is resolved by training, for every series
+        series_state["_normalizer"].shrinkage = estimator.shrinkage_
     estimator.series_state_ = state
 
 

@@ -50,7 +50,7 @@ def _kpss_differences(y: np.ndarray, max_d: int, alpha: float = 0.05) -> int:
     return d
 
 
-def _sarimax(col, exog, key, simple_differencing=False, diffuse=False):
+def _sarimax(col, exog, key, simple_differencing=False, diffuse=False, concentrate_scale=False):
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     order, seasonal, trend = key
@@ -62,8 +62,31 @@ def _sarimax(col, exog, key, simple_differencing=False, diffuse=False):
         seasonal_order=seasonal,
         trend=trend,
         simple_differencing=simple_differencing,
+        concentrate_scale=concentrate_scale,
         **kwargs,
     )
+
+
+def _estimate(col, exog, key, maxiter, simple_differencing=False, diffuse=False):
+    """Maximum likelihood with the innovation variance concentrated out.
+
+    The optimiser then never chases a tiny or huge sigma2 (it stopped early on well-explained
+    series); the variance is still estimated, as ``results.scale``.
+    """
+    model = _sarimax(col, exog, key, simple_differencing, diffuse, concentrate_scale=True)
+    if model.k_params == 0:  # e.g. a random walk: nothing left to optimise once sigma2 is out
+        return model.filter(np.empty(0))
+    return model.fit(disp=False, maxiter=maxiter)
+
+
+def _refilter(col, exog, key, estimated, diffuse=False):
+    """The estimate as a results object with sigma2 a fixed parameter (not re-concentrated).
+
+    ``extend`` of a concentrated model re-estimates the variance from the new rows alone (a
+    one-row update collapsed the bands to a quarter), so the stored model carries it explicitly.
+    """
+    params = np.r_[np.asarray(estimated.params), estimated.scale]
+    return _sarimax(col, exog, key, diffuse=diffuse).filter(params)
 
 
 def search_arima(
@@ -129,7 +152,7 @@ def search_arima(
         local: list = []
         try:
             with _quiet(local):
-                res = _sarimax(col, exog, key, simple_differencing=True).fit(disp=False, maxiter=maxiter)
+                res = _estimate(col, exog, key, maxiter, simple_differencing=True)
         except (ValueError, np.linalg.LinAlgError, IndexError) as exc:
             errors.append(str(exc))
             return
@@ -178,7 +201,7 @@ def search_arima(
         _, res, not_converged = fits[key]
         try:
             with _quiet([]):
-                final = _sarimax(col, exog, key).filter(res.params)
+                final = _refilter(col, exog, key, res)
         except (ValueError, np.linalg.LinAlgError) as exc:
             errors.append(str(exc))
             continue
@@ -220,8 +243,12 @@ class ARIMAForecaster(ClassicalForecaster):
         Seasonal order (of period ``seasonal_period``). With ``order=None``,
         None searches it too (when ``seasonal_period > 1``); with a fixed
         ``order``, None means no seasonal part.
-    seasonal_period : int, default=1
+    seasonal_period : int or list of float, default=1
         Length of the season, e.g. 24 for hourly data with a daily cycle.
+        SARIMAX carries one state per season step, so seasons longer than 24
+        steps (and, of a list, all but the longest whole-number period up to
+        24) are left out with a warning (use :class:`MSTLForecaster`); a fixed
+        ``seasonal_order`` whose season is left out is dropped too.
     trend : {None, "n", "c", "t", "ct"}, default=None
         Deterministic trend as in SARIMAX, where ``"c"`` is a mean for an
         undifferenced model and a drift for a differenced one. None: with a
@@ -285,6 +312,7 @@ class ARIMAForecaster(ClassicalForecaster):
         "maxiter": [Number(Integral, 1, None, closed="left")],
     }
     _convergence_hint = "Increase maxiter or choose a smaller order."
+    _max_season = 24
 
     def __init__(
         self,
@@ -307,13 +335,17 @@ class ARIMAForecaster(ClassicalForecaster):
         self.n_jobs = n_jobs
 
     def _season(self) -> int:
-        m = int(self.seasonal_period)
-        if m < 2 and self.seasonal_order is not None and any(self.seasonal_order):
+        m = super()._season()
+        if self.seasonal_order is not None and any(self.seasonal_order) and max(self._periods()) <= 1:
             raise ValueError(
                 f"ARIMAForecaster(seasonal_order={self.seasonal_order!r}) needs seasonal_period >= 2, "
-                f"got {m}: set the season's length, or seasonal_order=None."
+                f"got {self.seasonal_period!r}: set the season's length, or seasonal_order=None."
             )
         return m
+
+    def _seasonal_order(self):
+        """``seasonal_order`` as fitted: none when its season was left out (with a warning)."""
+        return self.seasonal_order if self._season() > 1 else None
 
     @staticmethod
     def _seasonal_min_length(m: int) -> int:
@@ -325,7 +357,7 @@ class ARIMAForecaster(ClassicalForecaster):
         if self.order is None:
             return 4
         p, d, _ = self.order
-        P, D, _ = self.seasonal_order or (0, 0, 0)
+        P, D, _ = self._seasonal_order() or (0, 0, 0)
         return max(3, d + D * m + p + P * m + 2)
 
     def _has_flat_forecast(self) -> bool:
@@ -335,9 +367,10 @@ class ARIMAForecaster(ClassicalForecaster):
         p, d, q = self.order
         trend = self.trend or ("c" if d == 0 else "n")
         constant = trend == "n" or (trend == "c" and d == 0)
-        return p == q == 0 and not any(self.seasonal_order or ()) and constant
+        return p == q == 0 and not any(self._seasonal_order() or ()) and constant
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
+        self._warn_seasons_left_out()
         if self.order is None and self.seasonal_order is None:  # the automatic search
             _warn_season_left_out(self, len(y), self._season())
         super()._fit(y, X)
@@ -355,7 +388,7 @@ class ARIMAForecaster(ClassicalForecaster):
                 exog,
                 m,
                 trend=self.trend,
-                seasonal_order=self.seasonal_order,
+                seasonal_order=self._seasonal_order(),
                 max_order=self.max_order,
                 max_models=self.max_models,
                 maxiter=self.maxiter,
@@ -364,7 +397,7 @@ class ARIMAForecaster(ClassicalForecaster):
             if res is None:
                 raise _nothing_fitted(self, column, errors)
         else:
-            seasonal = tuple(self.seasonal_order or (0, 0, 0))
+            seasonal = tuple(self._seasonal_order() or (0, 0, 0))
             d, D = self.order[1], seasonal[1]
             trend = self.trend or ("c" if d + D == 0 else "n")
             key = (tuple(self.order), seasonal + (m if any(seasonal) else 0,), trend)
@@ -385,9 +418,10 @@ class ARIMAForecaster(ClassicalForecaster):
         # initial state (a Lyapunov equation) is singular: retry with a diffuse initial state
         for diffuse in (False, True):
             try:
-                model = _sarimax(z, exog, key, diffuse=diffuse)
                 with _quiet(flags):
-                    return model.fit(disp=False, maxiter=self.maxiter)
+                    return _refilter(
+                        z, exog, key, _estimate(z, exog, key, self.maxiter, diffuse=diffuse), diffuse
+                    )
             except np.linalg.LinAlgError as exc:
                 errors.append(str(exc))
             except ValueError as exc:

@@ -40,8 +40,10 @@ class ThetaForecaster(ClassicalForecaster):
 
     Parameters
     ----------
-    seasonal_period : int, default=1
-        Length of the season, e.g. 24 for hourly data with a daily cycle.
+    seasonal_period : int or list of float, default=1
+        Length of the season, e.g. 24 for hourly data with a daily cycle. Of a
+        list, the longest whole-number period is used and the others are left
+        out with a warning (use :class:`MSTLForecaster` for several seasons).
     deseasonalize : bool, default=True
         Whether to remove seasonality before applying the Theta method.
     method : {"auto", "multiplicative", "additive"}, default="auto"
@@ -103,6 +105,7 @@ class ThetaForecaster(ClassicalForecaster):
         return False
 
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
+        self._warn_seasons_left_out()
         if self.deseasonalize:
             _warn_season_left_out(self, len(y), self._season())
         super()._fit(y, X)
@@ -158,8 +161,9 @@ class ThetaForecaster(ClassicalForecaster):
         from statsmodels.tsa.forecasting.theta import ThetaModel, ThetaModelResults
 
         old, n_new = res.model, len(z_new)
+        history = np.concatenate([np.asarray(old._y).ravel(), z_new])
         seasonal = res._seasonal
-        t = self.n_train_ - n_new + np.arange(n_new)
+        t = len(history) - n_new + np.arange(n_new)
         values = z_new
         if old.deseasonalize and seasonal.shape[0]:
             index = seasonal[t % old.period]
@@ -168,7 +172,7 @@ class ThetaForecaster(ClassicalForecaster):
         for value in values:
             level = alpha * value + (1 - alpha) * level
         model = ThetaModel(
-            self._standardised_history(column),
+            history,
             period=old.period,
             deseasonalize=old.deseasonalize,
             use_test=False,

@@ -60,6 +60,10 @@ class ForecastHead(nn.Module):
         """
         out = self.linear(summary).view(-1, self.horizon, self.n_targets)
         if self.n_future > 0:
+            if x_future is None:
+                raise ValueError(
+                    f"this head was built for {self.n_future} known-future features: pass x_future."
+                )
             context = summary.unsqueeze(1).expand(-1, self.horizon, -1)  # (batch, horizon, width)
             out = out + self.future(torch.cat([context, x_future], dim=-1))
         return out

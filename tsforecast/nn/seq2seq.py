@@ -244,6 +244,10 @@ class Seq2SeqNetwork(nn.Module):
         (batch, horizon, n_targets), the true values, used only in training mode
         while the teacher-forcing ratio is above 0.
         """
+        if self.n_future > 0 and x_future is None:
+            raise ValueError(
+                f"this network was built for {self.n_future} known-future features: pass x_future."
+            )
         memory, state = self.encoder(x)  # memory (batch, lookback, hidden)
         # the RNN returns a time-major view: make it batch-major once, as every decoder step reads it so
         memory = memory.contiguous()
@@ -256,7 +260,7 @@ class Seq2SeqNetwork(nn.Module):
         steps = []
         for t in range(self.horizon):
             parts = [previous]
-            if self.n_future > 0:
+            if self.n_future > 0 and x_future is not None:
                 parts.append(x_future[:, t])
             if self.attention_kind == "bahdanau":
                 context = attend(self.decoder.top(state) + self.step[t])
@@ -266,7 +270,7 @@ class Seq2SeqNetwork(nn.Module):
                 context = attend(out + self.step[t])
             value = self.output(self.dropout(torch.cat([out, context], dim=-1)))  # (batch, n_targets)
             steps.append(value)
-            if force:
+            if force and y_teacher is not None:
                 use_truth = torch.rand(value.shape[0], 1, device=value.device) < self.teacher_ratio
                 previous = torch.where(use_truth, y_teacher[:, t], value)  # the truth in every channel
             else:

@@ -26,7 +26,8 @@ def dilations_for(lookback: int, kernel_size: int, num_blocks: int | None = None
     """
     if num_blocks is not None:
         return [2**i for i in range(num_blocks)]
-    dilations, field = [], 1
+    dilations: list[int] = []
+    field = 1
     while field < lookback:
         d = 2 ** len(dilations)
         dilations.append(d)

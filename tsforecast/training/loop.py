@@ -246,7 +246,7 @@ early_stopping, patience, mixed_precision, compile, verbose
     if verbose:
         from tqdm.auto import tqdm as progress_bar
     else:
-        from tqdm import tqdm as progress_bar  # type: ignore[no-redef]
+        from tqdm import tqdm as progress_bar
 
     def validation_loss() -> float:
         chunk = inference_batch_size(batch_size, device)

@@ -9,7 +9,10 @@ standardised series:
    float32 (about 3.4e38);
 2. per window, on the device: RevIN-style instance normalisation (``encode``) by the window's
    mean or last value and its standard deviation, floored at ``MIN_SCALE`` series standard
-   deviations; ``decode`` maps the network's outputs back.
+   deviations; ``decode`` maps the network's outputs back. The network's output is a correction
+   to a *baseline*, the forecast of an output of zero: the window's mean (``"instance"``), its
+   last value (``"last"``) or its last season repeated (``"seasonal"``); ``shrinkage`` scales the
+   correction down when decoding (see :mod:`tsforecast.models._defaults`).
 
 Training batches (:meth:`WindowNormalizer.training_batch`) and the estimator's rollout call the
 same ``encode``/``decode``, so the two paths cannot diverge. Network outputs are decoded with
@@ -28,8 +31,8 @@ from tsforecast.training.windows import Windows
 
 __all__ = ["NORMALIZATIONS", "WindowNormalizer", "robust_mean_std"]
 
-#: Normalisation modes: per-window mean, per-window last value, or none.
-NORMALIZATIONS = ("instance", "last", None)
+#: Normalisation modes: per-window mean, last value, last season, or none.
+NORMALIZATIONS = ("instance", "last", "seasonal", None)
 
 
 def robust_mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -52,11 +55,19 @@ class WindowNormalizer:
 
     Parameters
     ----------
-    normalization : {"instance", "last", None}
-        Per-window normalisation: by the window's mean, by its last value, or none (the series
-        then reach the network as they are, and only the exogenous features are standardised).
+    normalization : {"instance", "last", "seasonal", None}
+        Per-window normalisation: by the window's mean, by its last value, by its last value
+        with the last season as the baseline the network corrects, or none (the series then
+        reach the network as they are, and only the exogenous features are standardised).
     lookback : int
         Input steps of a window; the rest of a training window is its target.
+    horizon : int, default=1
+        Output steps of a window (the length of the ``"seasonal"`` baseline).
+    seasonal_period : int or None, default=None
+        The season repeated by ``"seasonal"`` (at most ``lookback``).
+    shrinkage : float, default=0.0
+        Share of the network's correction to its baseline removed when decoding: the forecast
+        is ``baseline + (1 - shrinkage) * correction``. Training is unaffected.
 
     Attributes
     ----------
@@ -65,15 +76,41 @@ class WindowNormalizer:
         ``normalization=None``).
     exog_loc_, exog_scale_ : ndarray of shape (n_features,)
         Standardisation of the exogenous features (shared by every series).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = 1.234567e9 + np.array([[0.0], [1.0], [2.0], [3.0]])  # an offset float32 cannot resolve
+    >>> normalizer = WindowNormalizer("instance", lookback=2).fit(y, np.empty((4, 0)))
+    >>> normalizer.standardize(y)[:, 0].round(4)
+    array([-1.3416, -0.4472,  0.4472,  1.3416])
+    >>> float(normalizer.unstandardize(normalizer.standardize(y))[3, 0] - 1.234567e9)
+    3.0
     """
 
     #: Floor of a window's scale, in standard deviations of its series: (nearly) constant
     #: windows stay finite, relative to the series so that no absolute threshold depends on units.
     MIN_SCALE = 1e-3
 
-    def __init__(self, normalization: str | None, lookback: int):
+    def __init__(
+        self,
+        normalization: str | None,
+        lookback: int,
+        horizon: int = 1,
+        seasonal_period: int | None = None,
+        shrinkage: float = 0.0,
+    ):
+        if normalization == "seasonal" and not (seasonal_period and 1 < seasonal_period <= lookback):
+            raise ValueError(
+                f"normalization='seasonal' needs seasonal_period > 1 and at most lookback={lookback}, "
+                f"got seasonal_period={seasonal_period!r}: set seasonal_period (and a longer lookback), "
+                "or use normalization='auto'."
+            )
         self.normalization = normalization
         self.lookback = lookback
+        self.horizon = horizon
+        self.seasonal_period = seasonal_period
+        self.shrinkage = shrinkage
 
     def fit(self, y: np.ndarray, X: np.ndarray) -> WindowNormalizer:
         """Learn the first stage from the training series. Shape: y (n, k), X (n, f)."""
@@ -116,19 +153,30 @@ class WindowNormalizer:
     def encode(self, past: torch.Tensor, exog_past: torch.Tensor):
         """The network's input from standardised windows, with the statistics to decode.
 
-        Shape: past (b, L, 1), exog_past (b, L, f) -> x (b, L, 1 + f), loc (b, 1, 1),
-        scale (b, 1, 1); loc and scale are None without normalisation.
+        Shape: past (b, L, 1), exog_past (b, L, f) -> x (b, L, 1 + f), loc (b, 1, 1) (the
+        baseline: (b, H, 1) for ``"seasonal"``), scale (b, 1, 1); loc and scale are None without
+        normalisation.
         """
         if self.normalization is None:
             return torch.cat([past, exog_past], dim=-1), None, None
-        center = "last" if self.normalization == "last" else "mean"
+        center = "mean" if self.normalization == "instance" else "last"
         normalised, loc, scale = instance_normalize(past, self.MIN_SCALE, center)
+        if self.normalization == "seasonal":
+            if self.seasonal_period is None:
+                raise ValueError('normalization="seasonal" needs the seasonal_period of the series.')
+            period, lookback = int(self.seasonal_period), past.shape[1]
+            steps = torch.arange(self.horizon, device=past.device)
+            loc = past[:, lookback - period + steps % period]  # the last season, repeated: (b, H, 1)
         return torch.cat([normalised, exog_past], dim=-1), loc, scale
 
-    @staticmethod
-    def decode(out: torch.Tensor, loc: torch.Tensor | None, scale: torch.Tensor | None) -> torch.Tensor:
-        """Network outputs back to standardised units. Shape: (b, H, c) -> (b, H, c)."""
-        return out if loc is None or scale is None else instance_denormalize(out, loc, scale)
+    def decode(self, out: torch.Tensor, loc: torch.Tensor | None, scale: torch.Tensor | None) -> torch.Tensor:
+        """Network outputs back to standardised units, the correction shrunk by ``shrinkage``.
+
+        Shape: out (b, H, c), loc (b, 1, 1) or (b, H, 1), scale (b, 1, 1) -> (b, H, c).
+        """
+        if loc is None or scale is None:
+            return out
+        return instance_denormalize(out * (1.0 - self.shrinkage) if self.shrinkage else out, loc, scale)
 
     def training_batch(self, windows: Windows) -> TrainingBatch:
         """Network inputs, target (in window units) and loss weight of gathered windows.

@@ -23,54 +23,15 @@ from tsforecast.training.loop import LossFunction, WindowData
 
 __all__ = [
     "RESIDUAL_LEVELS",
-    "check_levels",
     "interpolation_matrix",
     "pinball_loss",
     "residual_quantiles",
-    "training_levels",
     "widen",
 ]
 
 #: Levels at which the validation residuals' quantiles are stored (others are interpolated):
 #: every 0.005 from 0.005 to 0.995, plus tails down to 0.001 and up to 0.999.
 RESIDUAL_LEVELS = np.concatenate([[0.001, 0.0025], np.linspace(0.005, 0.995, 199), [0.9975, 0.999]])
-
-
-def check_levels(quantiles, name: str = "quantiles") -> np.ndarray:
-    """``quantiles`` as a 1-D float64 array of distinct levels strictly between 0 and 1.
-
-    Examples
-    --------
-    >>> check_levels([0.9, 0.1])
-    array([0.9, 0.1])
-    """
-    try:
-        levels = np.asarray(quantiles, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a list of floats in (0, 1), got {quantiles!r}.") from None
-    if levels.ndim != 1 or len(levels) == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D list of floats in (0, 1), got {quantiles!r}.")
-    if not np.all((levels > 0) & (levels < 1)):
-        raise ValueError(
-            f"{name} must lie strictly between 0 and 1 (levels, e.g. 0.1 for the 10% quantile), "
-            f"got {levels.tolist()}."
-        )
-    if len(np.unique(levels)) != len(levels):
-        raise ValueError(f"{name} must not repeat a level, got {levels.tolist()}.")
-    return levels
-
-
-def training_levels(quantiles) -> np.ndarray:
-    """The sorted levels a quantile head trains for: ``quantiles`` plus the median if absent.
-
-    The median is the point forecast (``predict``), so it is always trained.
-
-    Examples
-    --------
-    >>> training_levels([0.9, 0.1])
-    array([0.1, 0.5, 0.9])
-    """
-    return np.union1d(check_levels(quantiles), [0.5])
 
 
 def interpolation_matrix(known: np.ndarray, wanted: np.ndarray, what: str, hint: str = "") -> np.ndarray:
@@ -111,6 +72,12 @@ def pinball_loss(levels: np.ndarray) -> LossFunction:
     Shape: pred (..., n_levels), target (..., 1) -> scalar; the mean (or sum) over every channel.
     For level q an error ``e = target - pred`` costs ``max(q * e, (q - 1) * e)``, minimised by the
     q-quantile of the target's distribution.
+
+    Examples
+    --------
+    >>> loss = pinball_loss(np.array([0.1, 0.9]))
+    >>> float(loss(torch.tensor([[0.0, 0.0]]), torch.tensor([[1.0]]), reduction="sum"))  # 0.1 + 0.9
+    1.0
     """
     q = torch.as_tensor(np.asarray(levels), dtype=torch.float32)
 
@@ -141,12 +108,14 @@ def widen(deviation: torch.Tensor, block: int) -> torch.Tensor:
 
 @torch.no_grad()
 def residual_quantiles(
-    module: nn.Module, data: WindowData, batch_size: int, device: torch.device
+    module: nn.Module, data: WindowData, batch_size: int, device: torch.device, shrinkage: float = 0.0
 ) -> np.ndarray | None:
     """Quantiles at :data:`RESIDUAL_LEVELS` of the validation residuals, per horizon step.
 
     The residuals ``target - forecast`` are taken in the units of ``data``'s batches (window
     units after instance normalisation) and pooled over every validation window and series.
+    The forecast is the network's output shrunk towards its baseline as the estimator decodes
+    it (``(1 - shrinkage) * output`` in window units), so the band belongs to the forecast given.
     ``None`` when ``data`` has no validation windows.
 
     Shape: -> (horizon, len(RESIDUAL_LEVELS)).
@@ -158,6 +127,7 @@ def residual_quantiles(
     residuals = []
     for begin in range(0, data.n_val, batch_size):
         batch = data.batch(torch.arange(begin, min(data.n_val, begin + batch_size), device=device), "val")
-        residuals.append((batch.target - module(*batch.inputs).float())[..., 0].double().cpu())
+        forecast = module(*batch.inputs).float() * (1.0 - shrinkage)
+        residuals.append((batch.target - forecast)[..., 0].double().cpu())
     module.train(was_training)
     return np.quantile(torch.cat(residuals).numpy(), RESIDUAL_LEVELS, axis=0).T
