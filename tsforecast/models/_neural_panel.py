@@ -76,16 +76,19 @@ def fit_global(estimator: Any, series: list) -> None:
     X_all = np.concatenate(X_parts)
     n_targets, n_features = y_parts[0].shape[1], X_all.shape[1]
     estimator._check_quantile_settings()
-    # one normalisation for the shared network, chosen over every series when it is "auto"
-    panel_normalizer = estimator._adapted_normalizer(y_parts).fit(np.concatenate(y_parts), X_all)
-    state, standardized, irregular = {}, [], []
+    # one normalisation for the shared network, chosen over every series when it is "auto"; the
+    # panel's normaliser standardises the exogenous features, each series gets its own first stage
+    panel_normalizer = estimator._adapted_normalizer(y_parts).fit(y_parts[0], X_all)
+    # the sampler's float32 series, written in place: column after column of each series, each
+    # standardised in float64 first (no float64 copy of the whole panel is made)
+    flat = np.empty(int(lengths.sum()) * n_targets, dtype=np.float32)
+    state, irregular, at = {}, [], 0
     for part, y_part, X_part in zip(series, y_parts, X_parts, strict=True):
         normalizer = estimator._window_normalizer().fit(y_part, X_part[:, :0])
-        normalizer.exog_loc_, normalizer.exog_scale_ = (
-            panel_normalizer.exog_loc_,
-            panel_normalizer.exog_scale_,
-        )
-        standardized.append(normalizer.standardize(y_part).T.reshape(-1))  # column after column
+        normalizer.exog_loc_ = panel_normalizer.exog_loc_
+        normalizer.exog_scale_ = panel_normalizer.exog_scale_
+        flat[at : at + y_part.size] = normalizer.standardize(y_part).T.reshape(-1)
+        at += y_part.size
         axis, warning = fit_time_axis(part.time, len(part.time))
         if warning is not None:
             irregular.append((part.id, warning))
@@ -108,7 +111,7 @@ def fit_global(estimator: Any, series: list) -> None:
     estimator._normalizer = panel_normalizer
     estimator._module_spec = estimator._network_shapes(n_features)
     sampler = WindowSampler(
-        np.concatenate(standardized),
+        flat,
         panel_normalizer.scale_exog(X_all),
         lookback=lookback,
         horizon=int(estimator.horizon),
