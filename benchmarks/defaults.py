@@ -374,10 +374,14 @@ def rows_from_log(path: Path) -> pd.DataFrame:
                 **diag,
             }
         )
-    frame = pd.DataFrame(rows)
-    # keep the series every model finished
-    counts = frame.groupby(["set", "series"])["model"].transform("count")
-    return frame[counts == counts.max()]
+    return pd.DataFrame(rows)
+
+
+def finished(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the series that every model of their set finished (a stopped run's are partial)."""
+    models = frame.groupby("set")["model"].transform("nunique")
+    per_series = frame.groupby(["set", "series"])["model"].transform("nunique")
+    return frame[per_series == models]
 
 
 def print_tables(frame: pd.DataFrame) -> None:
@@ -421,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.summarise_logs:
-        print_tables(pd.concat([rows_from_log(path) for path in args.summarise_logs]))
+        print_tables(finished(pd.concat([rows_from_log(path) for path in args.summarise_logs])))
         return
     torch.set_num_threads(args.threads)
     print("command: python " + " ".join(sys.argv), flush=True)
