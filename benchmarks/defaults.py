@@ -316,10 +316,10 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
         table["owa"] = 0.5 * (table["smape"] / ref["smape"] + table["mase"] / ref["mase"])
     pivot = frame.pivot_table(index="series", columns="model", values="mase")
     best_naive = pivot[[c for c in ("Naive", "SeasonalNaive") if c in pivot]].min(axis=1)
-    table["beats_naive_mean"] = table["mase"] < min(
-        table.loc[c, "mase"] for c in ("Naive", "SeasonalNaive") if c in table.index
-    )
-    table["series_won"] = [f"{int((pivot[c] < best_naive).sum())}/{len(pivot)}" for c in table.index]
+    naives = [c for c in ("Naive", "SeasonalNaive") if c in table.index]
+    if naives:  # a run of neural models alone has no naive rows to compare with
+        table["beats_naive_mean"] = table["mase"] < table.loc[naives, "mase"].min()
+        table["series_won"] = [f"{int((pivot[c] < best_naive).sum())}/{len(pivot)}" for c in table.index]
     return table
 
 
