@@ -316,10 +316,10 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
         table["owa"] = 0.5 * (table["smape"] / ref["smape"] + table["mase"] / ref["mase"])
     pivot = frame.pivot_table(index="series", columns="model", values="mase")
     best_naive = pivot[[c for c in ("Naive", "SeasonalNaive") if c in pivot]].min(axis=1)
-    table["beats_naive_mean"] = table["mase"] < min(
-        table.loc[c, "mase"] for c in ("Naive", "SeasonalNaive") if c in table.index
-    )
-    table["series_won"] = [f"{int((pivot[c] < best_naive).sum())}/{len(pivot)}" for c in table.index]
+    naives = [c for c in ("Naive", "SeasonalNaive") if c in table.index]
+    if naives:  # a run of neural models alone has no naive rows to compare with
+        table["beats_naive_mean"] = table["mase"] < table.loc[naives, "mase"].min()
+        table["series_won"] = [f"{int((pivot[c] < best_naive).sum())}/{len(pivot)}" for c in table.index]
     return table
 
 
@@ -374,10 +374,14 @@ def rows_from_log(path: Path) -> pd.DataFrame:
                 **diag,
             }
         )
-    frame = pd.DataFrame(rows)
-    # keep the series every model finished
-    counts = frame.groupby(["set", "series"])["model"].transform("count")
-    return frame[counts == counts.max()]
+    return pd.DataFrame(rows)
+
+
+def finished(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the series that every model of their set finished (a stopped run's are partial)."""
+    models = frame.groupby("set")["model"].transform("nunique")
+    per_series = frame.groupby(["set", "series"])["model"].transform("nunique")
+    return frame[per_series == models]
 
 
 def print_tables(frame: pd.DataFrame) -> None:
@@ -421,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.summarise_logs:
-        print_tables(pd.concat([rows_from_log(path) for path in args.summarise_logs]))
+        print_tables(finished(pd.concat([rows_from_log(path) for path in args.summarise_logs])))
         return
     torch.set_num_threads(args.threads)
     print("command: python " + " ".join(sys.argv), flush=True)

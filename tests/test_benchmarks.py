@@ -91,3 +91,27 @@ def test_inference_chunk_times_every_chunk_size(benchmarks_on_path, capsys):
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| TCN")]
     assert [line.split("|")[2].strip() for line in lines] == ["8", "1024"]
     assert float(lines[1].split("|")[4]) == 1.0  # the ratio of 1024 to itself
+
+
+def test_defaults_benchmark_scores_a_shipped_series_and_rereads_its_log(benchmarks_on_path, capsys, tmp_path):
+    """benchmarks/defaults.py end to end on one shipped monthly series (a 2-epoch Transformer), then
+    --summarise-logs rebuilds the same table from the log; Naive2 without a season is the random walk."""
+    import defaults
+
+    log = tmp_path / "run.log"
+    defaults.main(["--sets", "monthly", "--n-series", "1", "--models", "Naive,Transformer(max_epochs=2)"])
+    log.write_text(capsys.readouterr().out)
+    frame = defaults.finished(defaults.rows_from_log(log))
+    assert set(frame["model"]) == {"Naive", "Transformer(max_epochs=2)"}
+    neural = frame[frame["model"] != "Naive"].iloc[0]
+    assert neural["normalization"] in {"last", "instance", "seasonal"} and "mase_s1" in frame
+    # shrinkage 1 re-decodes the network to its baseline: with "last", that is the naive forecast
+    if neural["normalization"] == "last":
+        assert neural["mase_s1"] == pytest.approx(frame[frame["model"] == "Naive"]["mase"].iloc[0], abs=1e-3)
+    y = np.array([3.0, 1.0, 4.0, 1.0, 5.0])
+    np.testing.assert_array_equal(defaults.naive2(y, 3, 1), [5.0, 5.0, 5.0])
+    assert defaults.parse_model("LSTM(normalization=instance;shrinkage=0)") == (
+        "LSTM",
+        {"normalization": "instance", "shrinkage": 0},
+    )
+    sys.modules.pop("defaults", None)

@@ -81,7 +81,9 @@ def backtest_panel(
     )
     y_arr = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     targets = np.array(_ms._target_names(y), dtype=object)
-    scores, parts, unscored = [], [], {}
+    scores: list[dict[str, Any]] = []
+    parts: list[pd.DataFrame] = []
+    unscored: dict[Any, set[int]] = {}
     for (name, fold, _, _), (test, y_pred, fit_s, pred_s, band) in zip(tasks, results, strict=True):
         n_test = int(((position >= fold.test_start) & (position < fold.test_stop)).sum())
         if n_test > len(test):
@@ -127,6 +129,15 @@ def backtest_panel(
         scores.append(row)
         if keep:
             k = y_arr.shape[1]
+            intervals = (
+                {}
+                if band is None
+                else {
+                    f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
+                    for c, nominal in enumerate(coverages)
+                    for s, side in enumerate(("lower", "upper"))
+                }
+            )
             parts.append(
                 pd.DataFrame(
                     {
@@ -139,11 +150,7 @@ def backtest_panel(
                         "target": np.tile(targets, len(test)),
                         "y_true": y_true.ravel(),
                         "y_pred": y_pred.ravel(),
-                        **{
-                            f"{side}_{coverage_label(nominal)}": band[:, :, s, c].ravel()
-                            for c, nominal in enumerate([] if band is None else coverages)
-                            for s, side in enumerate(("lower", "upper"))
-                        },
+                        **intervals,
                     }
                 )
             )

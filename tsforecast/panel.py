@@ -322,10 +322,10 @@ def forecast_panel(estimator: Any, h_or_X: Any, coverage: Any) -> pd.Series | pd
         if out is None:
             raise ValueError("forecast got X with no rows: give at least one (series, future step) row.")
         return out.set_axis(h_or_X.index)
-    pieces = {
+    by_series = {
         sid: estimator._series_model(sid).forecast(h_or_X, coverage=coverage) for sid in estimator.series_ids_
     }
-    out = pd.concat(pieces, names=estimator.index_names_)
+    out = pd.concat(by_series, names=estimator.index_names_)
     if isinstance(out, pd.Series):
         out.name = estimator.target_names_[0]
     return out
@@ -383,7 +383,7 @@ def time_cut(arrays: Sequence[Any], n_test: int, n_val: int) -> list[Any]:
             f"test={n_test} of them leave train or test empty."
         )
     edges = [axis[n_train], axis[n_train + n_val]] if n_val else [axis[n_train]]
-    parts = []
+    parts: list[Any] = []
     for array in arrays:
         part = np.searchsorted(np.asarray(edges), array.index.get_level_values(1), side="right")
         parts.extend(array.iloc[part == p] for p in range(len(edges) + 1))
@@ -391,6 +391,12 @@ def time_cut(arrays: Sequence[Any], n_test: int, n_val: int) -> list[Any]:
 
 
 # -- metrics of a panel: per series, then the mean over series ----------------------------------
+
+
+def _target_values(part: PanelSeries) -> np.ndarray:
+    """A series' y as an array; ``part`` comes from a panel split with its y."""
+    assert part.y is not None, "split_panel was given y, so every series has its y"
+    return part.y.to_numpy()
 
 
 def mean_over_series(metric: Callable[..., Any], y_true: Any, y_pred: Any, **kwargs: Any) -> Any:
@@ -416,7 +422,7 @@ def mean_over_series(metric: Callable[..., Any], y_true: Any, y_pred: Any, **kwa
     if kwargs.get("y_train") is not None:
         if not is_panel(kwargs["y_train"]):
             raise ValueError("y_true is a panel, so y_train must be a panel of the same series too.")
-        history = {part.id: part.y.to_numpy() for part in split_panel(kwargs["y_train"], None)}
+        history = {part.id: _target_values(part) for part in split_panel(kwargs["y_train"], None)}
     weights = kwargs.pop("sample_weight", None)
     values = []
     for part in split_panel(y_true, None):
@@ -427,7 +433,7 @@ def mean_over_series(metric: Callable[..., Any], y_true: Any, y_pred: Any, **kwa
         if weights is not None:
             kwargs["sample_weight"] = np.asarray(weights)[part.rows]
         try:
-            values.append(metric(part.y.to_numpy(), pred[part.rows], **kwargs))
+            values.append(metric(_target_values(part), pred[part.rows], **kwargs))
         except ValueError as error:
             raise ValueError(f"Series {part.id!r}: {error}") from error
     mean = np.mean(np.asarray(values, dtype=np.float64), axis=0)

@@ -299,7 +299,7 @@ class FourierFeatures(_TimeIndexTransformer):
     def _duration(self) -> pd.Timedelta | None:
         """The period as a duration, or None when it is a number of steps."""
         if isinstance(self.period, numbers.Real) and not isinstance(self.period, bool):
-            if not self.period > 0:
+            if not float(self.period) > 0:
                 raise ValueError(f"period must be positive, got {self.period!r}.")
             return None
         try:

@@ -136,7 +136,7 @@ def search_arima(
         chosen = trend if trend is not None else ("c" if const else "n")
         return ((p, d, q), (P, D, Q, m if seasonal and (P or D or Q) else 0), chosen)
 
-    def evaluate(p, q, P, Q, const, force=False):
+    def evaluate(p: int, q: int, P: int, Q: int, const: bool, force: bool = False) -> None:
         if fixed_seasonal:
             P, Q = P0, Q0
         elif not seasonal:
