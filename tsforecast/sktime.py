@@ -150,10 +150,15 @@ def _build_to_sktime_class() -> type:
                 )
             return X.loc[index]
 
-        def _predict(self, fh, X):
+        def _forecast_index(self, fh) -> pd.Index:
+            """The rows sktime asks for: the cutoff + fh, for every series of a panel."""
             index = fh.to_absolute_index(self.cutoff)
             if self._series_ids_ is not None:  # a panel: every series at the cutoff + fh
                 index = pd.MultiIndex.from_product([self._series_ids_, index], names=self._index_names_)
+            return index
+
+        def _predict(self, fh, X):
+            index = self._forecast_index(fh)
             values = np.asarray(self.estimator_.predict(self._future_X(index, X)), dtype=np.float64)
             columns = self._y_columns_
             if columns is None:
@@ -162,19 +167,19 @@ def _build_to_sktime_class() -> type:
 
         def _quantile_table(self, fh, X, alpha) -> np.ndarray:
             """The estimator's quantiles at sktime's levels (any order), (n_steps, n_series, n_alpha)."""
-            index = fh.to_absolute_index(self.cutoff)
+            index = self._forecast_index(fh)
             levels, where = np.unique(np.asarray(alpha, dtype=np.float64), return_inverse=True)
             values = self.estimator_.predict_quantiles(self._future_X(index, X), quantiles=list(levels))
             return np.asarray(values, dtype=np.float64).reshape(len(index), -1, len(levels))[..., where]
 
         def _predict_quantiles(self, fh, X, alpha):
-            index = fh.to_absolute_index(self.cutoff)
+            index = self._forecast_index(fh)
             values = self._quantile_table(fh, X, alpha)  # columns: series-major, then alpha
             columns = self._get_columns(method="predict_quantiles", alpha=alpha)
             return pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
 
         def _predict_interval(self, fh, X, coverage):
-            index = fh.to_absolute_index(self.cutoff)
+            index = self._forecast_index(fh)
             coverage = np.asarray(coverage, dtype=np.float64)
             alpha = np.stack([(1 - coverage) / 2, (1 + coverage) / 2], axis=-1).ravel()  # lower, upper per c
             values = self._quantile_table(fh, X, alpha)  # series, then coverage, then (lower, upper)
