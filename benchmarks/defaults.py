@@ -410,6 +410,12 @@ def main(argv: list[str] | None = None) -> None:
         "--data-dir", type=Path, default=None, help="folder with the M4 CSVs (and exchange_rate.csv)"
     )
     parser.add_argument("--n-series", type=int, default=24, help="series per set (sampled for M4)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="score only the first LIMIT series of each set's sample (a quicker run on the same series)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="sampling seed and every model's random_state")
     parser.add_argument(
         "--hourly-length", type=int, default=960, help="points kept per shipped hourly series"
@@ -438,6 +444,7 @@ def main(argv: list[str] | None = None) -> None:
     frames = []
     for set_name in args.sets.split(","):
         series_set = load_set(set_name, args.data_dir, args.n_series, args.seed, args.hourly_length)
+        series_set.series = series_set.series[: args.limit]
         lengths = [len(y) for _, y, _ in series_set.series]
         print(
             f"\n## {set_name}: {len(lengths)} series, {min(lengths)}-{max(lengths)} points, "

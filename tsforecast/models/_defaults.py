@@ -11,14 +11,22 @@ must earn every departure from it. Two defaults follow from the data:
   trending or random-walk-like series, the last season on strongly seasonal ones, the window mean
   on noisy, mean-reverting ones. A network that cannot beat the best naive forecast on
   validation then falls back to it, not to the window mean.
-- ``shrinkage=None`` combines the network's forecast with its baseline's when the baseline was
-  chosen automatically, with weights inverse to their validation losses (:func:`resolve_shrinkage`):
-  per-series networks trained on a few hundred windows are high-variance, and early stopping picks
-  its epoch on the same validation windows, so its validation loss flatters it. Measured by
-  ``benchmarks/defaults.py`` (its ``mase_s0``/``mase_s0.5``/``mase_s1`` columns re-decode each fitted
-  network at shrinkage 0, 0.5 and 1): on M4 Hourly series the half-way combination with seasonal
-  naive beat the network alone, while on weekly series whose network beats the naive forecast
-  clearly, halving it lost accuracy; weights from the validation losses move between the two.
+- ``normalization="auto"`` scores the baselines on every window of the training series, the
+  validation tail included: the most recent windows say most about the forecast. On 359 M4
+  weekly series (``benchmarks/defaults.py`` protocol), the baseline it picks scores MASE 2.757
+  against 2.830 when the validation tail is left out (17 shipped hourly series: 1.225 against
+  1.256); on a series whose past was mean-reverting and whose recent years trend, the earlier rule
+  picked the window mean.
+- ``shrinkage=None`` keeps, when the baseline was chosen automatically, the share of the network's
+  correction that the validation windows bear out (:func:`resolve_shrinkage`): the least-squares
+  coefficient of the validation targets on the network's corrections, clipped to [0, 1]. Per-series
+  networks trained on a few hundred windows are high-variance; a correction that is noise around
+  the baseline regresses to a small coefficient and is mostly removed, one that lands where the
+  truth is keeps its size. Unlike weights inverse to the two validation losses (Bates and Granger;
+  the earlier default, near one half whenever the network is only marginally better), the
+  coefficient sees whether the corrections point the right way; on 9 M4 weekly series it gave
+  MASE 4.66 against 4.75 (LSTM) and 4.17 against 4.28 (Transformer), re-decoding the same
+  networks (``benchmarks/defaults.py``).
 
 Parameters that the user sets keep their meaning: ``normalization="instance"`` (or ``"last"``,
 ``"seasonal"``, ``None``) is used as given, and shrinkage then defaults to 0 (the network alone).
@@ -113,12 +121,7 @@ def choose_normalization(
     return min(errors, key=lambda name: (errors[name], CANDIDATES.index(name)))
 
 
-def resolve_shrinkage(
-    shrinkage: float | None,
-    normalization: str | None,
-    baseline_loss: float | None = None,
-    network_loss: float | None = None,
-) -> float:
+def resolve_shrinkage(shrinkage: float | None, normalization: str | None, weight: float | None = None) -> float:
     """The weight of the baseline in the final forecast.
 
     Parameters
@@ -128,27 +131,25 @@ def resolve_shrinkage(
     normalization : str or None
         The ``normalization`` parameter (not the resolved one): ``None`` shrinks only under
         ``"auto"``, else the forecast is the network alone (0), as before ``"auto"`` existed.
-    baseline_loss, network_loss : float or None
-        Validation losses of the untrained network (the baseline) and of the trained one.
+    weight : float or None
+        The share of the network's correction that its validation windows bear out
+        (:func:`~tsforecast.training.loop.correction_weight`), ``None`` without validation.
 
     Returns
     -------
     shrinkage : float
-        ``network_loss / (network_loss + baseline_loss)``: the two forecasts weighted inversely to
-        their validation losses (Bates and Granger, 1969). 0 without validation losses
-        (``early_stopping=False``): no evidence to weigh, so the network alone.
+        ``1 - weight``: the least-squares shrinkage of the correction on the validation windows.
+        0 without validation (``early_stopping=False``): no evidence to weigh, so the network alone.
 
     Examples
     --------
-    >>> resolve_shrinkage(None, "auto", baseline_loss=1.0, network_loss=0.25)
-    0.2
-    >>> resolve_shrinkage(None, "auto"), resolve_shrinkage(None, "instance"), resolve_shrinkage(0.3, "auto")
+    >>> resolve_shrinkage(None, "auto", weight=0.75)
+    0.25
+    >>> resolve_shrinkage(None, "auto"), resolve_shrinkage(None, "instance", 0.5), resolve_shrinkage(0.3, "auto")
     (0.0, 0.0, 0.3)
     """
     if shrinkage is not None:
         return float(shrinkage)
-    if normalization != "auto":
+    if normalization != "auto" or weight is None:
         return 0.0
-    if baseline_loss is None or network_loss is None or not baseline_loss + network_loss > 0:
-        return 0.0
-    return float(network_loss / (network_loss + baseline_loss))
+    return float(1.0 - weight)
