@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from contextlib import contextmanager
+from math import gcd
 from numbers import Integral, Real
 
 import numpy as np
@@ -55,6 +56,45 @@ def conformal_quantile(sorted_scores: np.ndarray, levels: np.ndarray) -> np.ndar
     shape = np.broadcast_shapes(sorted_scores.shape[:-1] + (1,), np.shape(ranks))
     ranks = np.broadcast_to(ranks, shape)
     return np.take_along_axis(np.broadcast_to(sorted_scores, shape[:-1] + (n,)), ranks, axis=-1)
+
+
+def auto_step(n: int, horizon: int, season: int, n_windows: int, smallest: int = 1) -> int:
+    """Steps between calibration origins when ``step=None``: spread over the recent past, at every phase.
+
+    The step is the smallest ``s >= max(horizon, season)`` sharing no factor with
+    ``horizon`` nor ``season`` (``horizon + 1`` when the season divides the horizon),
+    so that the windows do not overlap, ``n_windows`` origins cover about
+    ``n_windows`` horizons (and seasons) of the recent past, and the origins visit
+    every phase of the season and of the horizon (a step of 24 on hourly data would
+    start every window at the same hour). When ``n_windows`` origins that far apart
+    do not fit in the last half of the series (after the wrapped model's ``smallest``
+    training series), the step shrinks to the largest that fits (and shares no factor
+    with them), down to 1.
+
+    Examples
+    --------
+    >>> auto_step(10_000, horizon=24, season=24, n_windows=100)
+    25
+    >>> auto_step(10_000, horizon=6, season=24, n_windows=100)
+    25
+    >>> auto_step(1000, horizon=7, season=1, n_windows=100)  # 8 would reach before row 500
+    4
+    >>> auto_step(300, horizon=1, season=1, n_windows=100)
+    1
+    """
+
+    def coprime(s: int) -> bool:
+        return gcd(s, horizon) == 1 and gcd(s, season) == 1
+
+    step = max(horizon, season, 1)
+    while not coprime(step):
+        step += 1
+    room = n - max(n // 2, smallest) - horizon  # rows between the first and the last origin
+    if n_windows > 1 and (n_windows - 1) * step > room:
+        step = max(1, room // (n_windows - 1))
+        while not coprime(step):
+            step -= 1
+    return step
 
 
 class _FollowsWrapped:
@@ -95,8 +135,17 @@ class ConformalForecaster(BaseForecaster):
         sliding pool of this many recent errors. A ``q`` quantile needs at
         least ``1 / min(q, 1 - q) - 1`` of them (19 for a 90% interval, 39 for
         95%); with fewer the band is the extreme error, and a warning says so.
-    step : int, default=1
-        Steps between consecutive calibration origins.
+    step : int or None, default=None
+        Steps between consecutive calibration origins. ``None`` spreads them
+        (:func:`auto_step`, recorded in ``step_``): one horizon and a bit
+        apart, at least a season apart, sharing no factor with the horizon or
+        the wrapped model's ``seasonal_period`` (so the origins start at every
+        hour of the day), and all in the last half of the series, closer
+        together (down to 1) when the series is too short for that. With the
+        defaults on hourly data and a 24-step horizon that is every 25 hours:
+        the last 104 days instead of the last 5 (see Notes for the figures).
+        An int is used as given (``1``: consecutive origins, the default
+        before ``None``).
     refit : bool or int, default=False
         How the backtest moves the wrapped model between calibration origins:
         ``False`` fits once and moves forward with ``update`` (cheap; a neural
@@ -124,6 +173,9 @@ class ConformalForecaster(BaseForecaster):
         with ``m`` the wrapped model's shortest training series.
     n_windows_ : int
         Calibration origins used at fit (fewer than ``n_windows`` on a short series).
+    step_ : int
+        Steps between the calibration origins at fit: ``step``, or what
+        ``step=None`` resolved to.
     residuals_ : ndarray of shape (horizon_, n_targets_, n_windows_)
         Errors (truth minus forecast) per step and series, sorted along the
         last axis; in the adaptive mode the current sliding pool.
@@ -138,8 +190,19 @@ class ConformalForecaster(BaseForecaster):
     -----
     The split mode's coverage holds when the errors of the calibration windows
     and of the future are exchangeable; on a drifting series it drifts with
-    them. Spread the calibration origins (``step``) over a stretch as varied as
-    the future: consecutive hourly origins cover only a few days. With
+    them, so the origins should cover a stretch as varied as the future:
+    consecutive hourly origins (``step=1``) cover only the last 5 days. In
+    ``benchmarks/conformal_defaults.py`` (split mode around seasonal naive,
+    simple exponential smoothing and Theta; ETTh1 and WTH hourly with a
+    24-step horizon, S&P 500 daily returns 5 days ahead, Seattle daily maximum
+    temperature 7 days ahead; calibrated once per training cut, then 252
+    forecasts per set moved forward with ``update``), ``step=1`` covered 67-88%
+    at 80% and 88-96% at 95%, with 7 of 12 cells within 5 points of 80%;
+    ``step=None`` covered 76-85% and 92-98%, 11 of 12 and 12 of 12 cells within
+    5 points (the largest miss 5.1). A step of exactly the horizon (24 hours)
+    puts every window's start at the same hour and covered as little as 46%
+    at 80%; origins spread evenly over the last half of the series mixed in
+    other seasons (69% at 80% on WTH). With
     ``refit=False`` the errors are those of a model fitted at the first
     calibration origin, on less data than ``estimator_``: for a model that
     improves with data the band errs on the wide side. The adaptive mode
@@ -167,7 +230,7 @@ class ConformalForecaster(BaseForecaster):
         "estimator": [HasMethods(["fit", "predict"]), None],
         "horizon": [Number(Integral, 1, None, closed="left")],
         "n_windows": [Number(Integral, 1, None, closed="left")],
-        "step": [Number(Integral, 1, None, closed="left")],
+        "step": [Number(Integral, 1, None, closed="left"), None],
         "refit": ["boolean", Number(Integral, 1, None, closed="left")],
         "method": [StrOptions({"split", "adaptive"})],
         "learning_rate": [Number(Real, 0, 1, closed="neither")],
@@ -178,7 +241,7 @@ class ConformalForecaster(BaseForecaster):
         estimator=None,
         horizon: int = 24,
         n_windows: int = 100,
-        step: int = 1,
+        step: int | None = None,
         refit: bool | int = False,
         method: str = "split",
         learning_rate: float = 0.01,
@@ -212,6 +275,13 @@ class ConformalForecaster(BaseForecaster):
             return NaiveForecaster()
         return self.estimator
 
+    def _template_season(self) -> int:
+        """The wrapped model's ``seasonal_period`` (the longest whole one of a list), else 1."""
+        period = getattr(self._template(), "seasonal_period", None)
+        periods = period if isinstance(period, (list, tuple)) else [period]
+        values = [float(p) for p in periods if isinstance(p, Real)]
+        return max((int(p) for p in values if p.is_integer() and p > 1), default=1)
+
     def _inner_min_size(self) -> int:
         template = self._template()
         return int(template._min_train_size()) if hasattr(template, "_min_train_size") else 1
@@ -224,9 +294,14 @@ class ConformalForecaster(BaseForecaster):
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         from tsforecast.model_selection import ExpandingWindowSplitter, backtest
 
-        n, step = len(y), int(self.step)
+        n = len(y)
         smallest = self._inner_min_size()
         self.horizon_ = min(int(self.horizon), n - smallest)
+        if self.step is None:
+            step = auto_step(n, self.horizon_, self._template_season(), int(self.n_windows), smallest)
+        else:
+            step = int(self.step)
+        self.step_ = step
         first = max(smallest, n - self.horizon_ - (int(self.n_windows) - 1) * step)
         X_frame, y_frame = self._frames(X, y, start=0)
         cv = ExpandingWindowSplitter(initial_window=first, horizon=self.horizon_, step=step)
