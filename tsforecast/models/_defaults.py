@@ -121,7 +121,9 @@ def choose_normalization(
     return min(errors, key=lambda name: (errors[name], CANDIDATES.index(name)))
 
 
-def resolve_shrinkage(shrinkage: float | None, normalization: str | None, weight: float | None = None) -> float:
+def resolve_shrinkage(
+    shrinkage: float | None, normalization: str | None, weight: float | None = None
+) -> float:
     """The weight of the baseline in the final forecast.
 
     Parameters
@@ -145,8 +147,10 @@ def resolve_shrinkage(shrinkage: float | None, normalization: str | None, weight
     --------
     >>> resolve_shrinkage(None, "auto", weight=0.75)
     0.25
-    >>> resolve_shrinkage(None, "auto"), resolve_shrinkage(None, "instance", 0.5), resolve_shrinkage(0.3, "auto")
-    (0.0, 0.0, 0.3)
+    >>> resolve_shrinkage(None, "auto"), resolve_shrinkage(None, "instance", 0.5)
+    (0.0, 0.0)
+    >>> resolve_shrinkage(0.3, "auto")
+    0.3
     """
     if shrinkage is not None:
         return float(shrinkage)

@@ -167,7 +167,9 @@ def evaluate(
     return total.item() / max(1, count)
 
 
-def correction_weight(module: nn.Module, data: WindowData, batch_size: int, device: torch.device) -> float | None:
+def correction_weight(
+    module: nn.Module, data: WindowData, batch_size: int, device: torch.device
+) -> float | None:
     """How much of the network's correction to its baseline the validation windows bear out.
 
     The network's output is a correction to the baseline (an output of zero forecasts the
