@@ -26,17 +26,6 @@ DAILY = 10.0 + 5.0 * np.sin(np.arange(480) * 2 * np.pi / 24) + 0.3 * rng.normal(
 NOISE = 3.0 + rng.normal(size=300)
 
 
-def _ar1(n: int, phi: float, seed: int) -> np.ndarray:
-    shocks, out = np.random.default_rng(seed).normal(size=n), np.empty(n)
-    out[0] = shocks[0]
-    for t in range(1, n):
-        out[t] = phi * out[t - 1] + shocks[t]
-    return out
-
-
-AR1 = _ar1(480, 0.9, seed=2)
-
-
 def _fit_untrained(y, **params):
     """A default-parameter fit whose training cannot move the weights (the initial network)."""
     model = LSTMForecaster(**{**CHEAP, "max_epochs": 1}, learning_rate=1e-30, **params)
@@ -112,39 +101,20 @@ def test_shrinkage_moves_the_forecast_towards_the_baseline(cls):
 
 
 def test_resolve_shrinkage_only_adapts_when_left_unset():
-    assert resolve_shrinkage(None, "auto", weight=0.75) == 0.25
+    assert resolve_shrinkage(None, "auto", baseline_loss=3.0, network_loss=1.0) == 0.25
     assert resolve_shrinkage(None, "auto") == 0.0  # no validation: no evidence, the network alone
-    assert resolve_shrinkage(None, "instance", 0.75) == 0.0  # a normalization the user set
-    assert resolve_shrinkage(0.2, "auto", 0.75) == 0.2
+    assert resolve_shrinkage(None, "instance", 3.0, 1.0) == 0.0  # a normalization the user set
+    assert resolve_shrinkage(0.2, "auto", 3.0, 1.0) == 0.2
 
 
-@pytest.mark.parametrize(
-    ("y", "bounds"),
-    [(AR1, (0.05, 0.5)), (DAILY, (0.0, 0.0))],
-    ids=["AR(1): part of the correction is noise", "sine: the correction is all signal"],
-)
-def test_default_shrinkage_keeps_the_share_of_the_correction_that_validation_bears_out(y, bounds):
-    """shrinkage_ = 1 - w, w the least-squares coefficient of the validation truth's departure from
-    the baseline on the network's correction (through the origin, clipped to [0, 1]): recomputed here
-    from the fitted model's own forecasts at every validation origin, in raw units."""
-    model = TransformerForecaster(**{**CHEAP, "max_epochs": 8}, horizon=6).fit(None, y)
+def test_default_shrinkage_weighs_network_and_baseline_by_their_validation_losses():
+    """With early stopping, shrinkage_ = best validation loss / (it + the untrained network's):
+    a network far better than the naive forecast keeps most of its own forecast."""
+    model = TransformerForecaster(**{**CHEAP, "max_epochs": 8}, horizon=6).fit(None, DAILY)
     assert model.normalization_ == "last" and model.best_epoch_ > 0  # no season declared: last beats mean
-    n, h = len(y), 6
-    origins = np.arange(n - model._validation_steps(n), n - h + 1)  # every validation window's start
-    model._normalizer.shrinkage = 0.0  # the network's whole correction
-    network = model.predict_origins(origins, h)[..., 0]
-    model._normalizer.shrinkage = model.shrinkage_
-    last = y[origins - 1][:, None]  # the baseline: repeat the last value
-    corrections = (network - last).ravel()
-    departures = (y[origins[:, None] + np.arange(h)] - last).ravel()
-    expected = 1.0 - float(np.clip(corrections @ departures / (corrections @ corrections), 0.0, 1.0))
-    assert model.shrinkage_ == pytest.approx(expected, abs=1e-3)
-    assert bounds[0] <= model.shrinkage_ <= bounds[1]
-
-
-def test_a_network_that_kept_its_initial_weights_forecasts_its_baseline_exactly():
-    untrained = _fit_untrained(WALK, horizon=5)
-    assert untrained.best_epoch_ == 0 and untrained.shrinkage_ == 1.0
+    best = model.history_["val_loss"].iloc[model.best_epoch_ - 1]
+    baseline = best * (1 - model.shrinkage_) / model.shrinkage_  # invert s = best / (best + baseline)
+    assert 0 < model.shrinkage_ < 0.5 and baseline > best
 
 
 @pytest.mark.parametrize(
@@ -188,3 +158,17 @@ def test_defaults_beat_the_naive_forecasts_on_shipped_hourly_series(family):
                 scores[name].append(mean_absolute_scaled_error(test, pred, y_train=train, seasonal_period=24))
     means = {name: np.mean(values) for name, values in scores.items()}
     assert means["model"] < min(means["last"], means["seasonal"]), means
+
+
+def test_auto_weighs_the_most_recent_windows_too():
+    """White noise that turns into a random walk in its last fifth (the validation tail): left out,
+    the tail would not count and the window mean would be chosen; "auto" scores every window and
+    picks repeat-last, the baseline of the series as it is now."""
+    gen = np.random.default_rng(3)
+    y = np.concatenate([gen.normal(size=400), np.cumsum(gen.normal(size=100))])
+    model = _fit_untrained(y, horizon=6)
+    n_fit = len(y) - model._validation_steps(len(y))
+    assert n_fit == 400  # the walk is exactly the validation tail
+    assert choose_normalization(y[:, None], model.lookback_, 6, None, n_fit) == "instance"
+    assert model.normalization_ == "last"
+    np.testing.assert_allclose(model.predict(np.empty((3, 0))), y[-1], atol=1e-4)

@@ -78,12 +78,12 @@ PARAMETERS_DOC = """lookback : int or None, default=None
         Share of the network's correction to its baseline removed from the
         forecast: ``baseline + (1 - shrinkage) * (network - baseline)``
         (training is unaffected). ``None`` with ``normalization="auto"``:
-        the share of the correction that the validation windows bear out is
-        kept: ``shrinkage = 1 - w``, with ``w`` the least-squares coefficient
-        of the validation targets on the network's corrections, clipped to
-        [0, 1] (shrinkage 1 when the network kept its initial weights, 0 without
-        validation), so a correction that lands where the truth is keeps its
-        size and one that is noise around the naive forecast is mostly removed
+        the network and its baseline are averaged with weights inverse to
+        their validation losses, ``shrinkage = loss / (loss + baseline_loss)``
+        (Bates and Granger's combination; 0.5 when the network did not beat
+        the baseline, 0 without validation), so a network that beats the
+        naive forecast by far keeps most of its forecast and a marginal one
+        is pulled halfway back
         (:func:`~tsforecast.models._defaults.resolve_shrinkage`, measured in
         ``benchmarks/defaults.py``). ``None`` with any other normalization:
         0, the network alone. Stored in ``shrinkage_``.

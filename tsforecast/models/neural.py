@@ -38,7 +38,7 @@ from tsforecast.training.loop import (
     NonFiniteLossError,
     TrainingBatch,
     TrainingWarning,
-    correction_weight,
+    evaluate,
     inference_batch_size,
     train_module,
 )
@@ -358,6 +358,14 @@ class NeuralForecaster(BaseForecaster):
             torch.manual_seed(seed)
             module = self._build_module(**self._module_spec).to(self.device_)
             generator = torch.Generator().manual_seed(seed)
+            # The untrained network forecasts the baseline; its validation loss weighs the default
+            # shrinkage (no randomness is drawn here: eval mode, so training is unchanged by it).
+            initial_loss = None
+            if self._shrinks_by_default and sampler.n_val > 0:
+                chunk = inference_batch_size(int(self.batch_size), self.device_)
+                initial_loss = evaluate(
+                    module, sampler, "val", LOSSES[self.loss], chunk, self.device_, bool(self.mixed_precision)
+                )
             try:
                 history, best_epoch = train_module(
                     module,
@@ -387,17 +395,15 @@ class NeuralForecaster(BaseForecaster):
         self.module_ = module.eval()
         self.history_ = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "lr", "seconds"])
         self.best_epoch_ = int(best_epoch)
-        chunk = inference_batch_size(int(self.batch_size), self.device_)
-        if self._shrinks_by_default:
-            weight = correction_weight(module, sampler, chunk, self.device_)
-            self.shrinkage_ = resolve_shrinkage(self.shrinkage, self.normalization, weight)
-        elif self.quantiles_ is None:
-            self.shrinkage_ = resolve_shrinkage(self.shrinkage, self.normalization)
+        best_loss = history[best_epoch - 1]["val_loss"] if best_epoch > 0 else initial_loss
+        if self._shrinks_by_default or self.quantiles_ is None:
+            self.shrinkage_ = resolve_shrinkage(self.shrinkage, self.normalization, initial_loss, best_loss)
         else:
             self.shrinkage_ = 0.0  # a quantile head: its levels are trained together, never shrunk
         self._normalizer.shrinkage = self.shrinkage_
         self.residual_quantiles_ = None
         if self.quantiles_ is None:  # the band of the (shrunk) point forecast: computed once, here
+            chunk = inference_batch_size(self.batch_size, self.device_)
             self.residual_quantiles_ = residual_quantiles(
                 module, sampler, chunk, self.device_, shrinkage=self.shrinkage_
             )

@@ -40,7 +40,6 @@ __all__ = [
     "TrainingBatch",
     "TrainingWarning",
     "WindowData",
-    "correction_weight",
     "train_module",
 ]
 
@@ -165,39 +164,6 @@ def evaluate(
         count += pred.numel()
     module.train(was_training)
     return total.item() / max(1, count)
-
-
-def correction_weight(
-    module: nn.Module, data: WindowData, batch_size: int, device: torch.device
-) -> float | None:
-    """How much of the network's correction to its baseline the validation windows bear out.
-
-    The network's output is a correction to the baseline (an output of zero forecasts the
-    baseline), so regressing the validation target on it through the origin,
-    ``w = <target, output> / <output, output>`` in the loss's units (each window weighted as
-    training weighs it), gives the share of the correction that is signal: 1 when the corrections
-    land where the truth is, near 0 when they are noise around the baseline. Clipped to [0, 1];
-    0 when the network outputs nothing (it kept its initial weights), ``None`` without
-    validation windows.
-    """
-    if data.n_val == 0:
-        return None
-    was_training = module.training
-    module.eval()
-    along = torch.zeros((), dtype=torch.float64)
-    power = torch.zeros((), dtype=torch.float64)
-    with torch.no_grad():
-        for begin in range(0, data.n_val, batch_size):
-            batch = data.batch(torch.arange(begin, min(data.n_val, begin + batch_size), device=device), "val")
-            output, target = module(*batch.inputs).float()[..., :1], batch.target
-            if batch.weight is not None:
-                output, target = output * batch.weight, target * batch.weight
-            along += (output * target).sum().double().cpu()
-            power += (output * output).sum().double().cpu()
-    module.train(was_training)
-    if not power.item() > 0:
-        return 0.0
-    return float(min(1.0, max(0.0, along.item() / power.item())))
 
 
 def train_module(
