@@ -14,14 +14,16 @@ Protocol:
   no refit, so a band calibrated at the start must hold for years of later data;
 - "native": the model's own intervals where it has them at run time (naive residual formulas,
   statsmodels' ETS/ARIMA/Theta; a model without its own is listed in the output as skipped);
-- "conformal": ``ConformalForecaster(model, horizon, n_windows, method=...)`` around ETS
+- "conformal": ``ConformalForecaster(model, horizon, method=...)`` with its defaults for the
+  calibration (``n_windows=100`` origins, ``step=None``: spread by
+  :func:`tsforecast.conformal.auto_step` over the last half of the first training block, ETTh1
+  every 5 hours, S&P every 4 days, weather every 3 days; ``refit=False``) around ETS
   (``ETS(A,N,N)``: simple exponential smoothing, chosen for speed: the seasonal ETS re-filters
   its history at ~0.7 s an update) and around an LSTM (lookback 2x horizon, at least 48;
-  hidden 32, 10 epochs, seed 0); calibration errors from ``n_windows`` origins at the end of the
-  first training block (ETTh1 200, S&P 250, weather 200; fewer when the block is too short),
-  ``refit=False``, spaced like the test windows (``step`` = the test step: 4, 10, 3) unless
-  ``--conformal-step`` says otherwise (``--conformal-step 1``: consecutive origins, ETTh1 100,
-  the first published run, ``benchmarks/results/calibration_conformal_step1.log``);
+  hidden 32, 10 epochs, seed 0). ``--conformal-step test`` reproduces the earlier protocol
+  (origins spaced like the test windows, ``n_windows`` ETTh1 200, S&P 250, weather 200:
+  ``benchmarks/results/calibration.log``); ``--conformal-step 1`` the first published run
+  (consecutive origins, ``benchmarks/results/calibration_conformal_step1.log``);
 - scores over all test windows (``BacktestResult.summary()``): empirical coverage of the 80%
   and 95% intervals, mean width, interval (Winkler) score, MAE; seconds of wall time
   (fit, calibration, updates and forecasts);
@@ -59,7 +61,7 @@ class DataSet:
     horizon: int
     initial: int
     step: int
-    n_windows: int  # conformal calibration origins
+    n_windows: int  # conformal calibration origins of the earlier protocol (--conformal-step test)
     season: int
     cutoff_labels: pd.Index  # label of every row, to group coverage by period
 
@@ -108,15 +110,20 @@ def _lstm(horizon: int, quick: bool):
     )
 
 
-def _models(data: DataSet, quick: bool, conformal_step: int | None) -> dict[str, Callable[[], object]]:
+def _models(data: DataSet, quick: bool, conformal_step: str | None) -> dict[str, Callable[[], object]]:
     """Name -> builder; native entries only for models that have intervals of their own."""
-    h, n_windows = data.horizon, data.n_windows
-    step = data.step if conformal_step is None else conformal_step
+    h = data.horizon
     naive = NaiveForecaster("seasonal", seasonal_period=data.season) if data.season > 1 else NaiveForecaster()
     ses = ETSForecaster(error="add", trend=None, seasonal=None)
+    if conformal_step == "test":
+        calibration = {"n_windows": data.n_windows, "step": data.step}
+    elif conformal_step is not None:
+        calibration = {"step": int(conformal_step)}
+    else:
+        calibration = {"n_windows": 40} if quick else {}  # the defaults
 
     def conformal(build, method):
-        return lambda: ConformalForecaster(build(), horizon=h, n_windows=n_windows, step=step, method=method)
+        return lambda: ConformalForecaster(build(), horizon=h, method=method, **calibration)
 
     from tsforecast import ARIMAForecaster
 
@@ -133,12 +140,10 @@ def _models(data: DataSet, quick: bool, conformal_step: int | None) -> dict[str,
     }
 
 
-def model_calibration_windows(data: DataSet, model) -> int:
-    """Calibration origins the conformal model gets on the first training block (as its fit counts them)."""
-    n, smallest = data.initial, model._inner_min_size()
-    horizon = min(model.horizon, n - smallest)
-    first = max(smallest, n - horizon - (model.n_windows - 1) * model.step)
-    return len(range(first, n - horizon + 1, model.step))
+def calibration_plan(data: DataSet, model: ConformalForecaster) -> tuple[int, int]:
+    """``(origins, step)`` of the conformal model's calibration on the first training block."""
+    horizon, step, first = model._calibration_plan(data.initial)
+    return len(range(first, data.initial - horizon + 1, step)), step
 
 
 def _run(data: DataSet, name: str, model) -> tuple[dict, pd.DataFrame]:
@@ -166,9 +171,9 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
         "--conformal-step",
-        type=int,
         default=None,
-        help="steps between calibration origins (default: test step)",
+        help="steps between calibration origins: an int, or 'test' (the test step and the earlier "
+        "n_windows); default: ConformalForecaster's own (step=None, n_windows=100)",
     )
     args = parser.parse_args(argv)
     import torch
@@ -187,7 +192,7 @@ def main(argv: list[str] | None = None) -> dict[str, pd.DataFrame]:
                 continue
             row, scores = _run(data, name, model)
             if name.startswith("conformal"):
-                row["calibration windows"] = model_calibration_windows(data, model)
+                row["calibration windows"], row["calibration step"] = calibration_plan(data, model)
             rows.append(row)
             print(
                 f"  {data.name}: {name}: {row['cover 80%']:.1f}% / {row['cover 95%']:.1f}% covered "

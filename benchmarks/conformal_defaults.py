@@ -57,7 +57,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration import DataSet, _run  # noqa: E402  (the calibration benchmark's protocol, reused)
 
 from tsforecast import ConformalForecaster, ETSForecaster, NaiveForecaster, ThetaForecaster  # noqa: E402
-from tsforecast.conformal import auto_step  # noqa: E402
 from tsforecast.datasets import load_etth1, load_seattle_weather, load_sp500, load_weather_hourly  # noqa: E402
 
 N_WINDOWS = 100  # the default calibration origins
@@ -123,12 +122,7 @@ def _models(data: DataSet) -> dict[str, Callable[[], object]]:
 
 def resolved_step(data: DataSet, model: ConformalForecaster) -> int:
     """The step a variant's model calibrates with on the training block (what its fit resolves)."""
-    horizon = min(model.horizon, data.initial - model._inner_min_size())
-    if model.step is not None:
-        return int(model.step)
-    return auto_step(
-        data.initial, horizon, model._template_season(), model.n_windows, model._inner_min_size()
-    )
+    return model._calibration_plan(data.initial)[1]
 
 
 def _step(variant: int | str | None, data: DataSet) -> int | None:

@@ -291,18 +291,25 @@ class ConformalForecaster(BaseForecaster):
 
     # -- fit: calibration on rolling origins ---------------------------------------------------
 
+    def _calibration_plan(self, n: int) -> tuple[int, int, int]:
+        """``(horizon, step, first origin)`` of the calibration backtest on ``n`` training rows.
+
+        What :meth:`fit` resolves, also read by the calibration benchmarks to report it.
+        """
+        smallest = self._inner_min_size()
+        horizon = min(int(self.horizon), n - smallest)
+        if self.step is None:
+            step = auto_step(n, horizon, self._template_season(), int(self.n_windows), smallest)
+        else:
+            step = int(self.step)
+        return horizon, step, max(smallest, n - horizon - (int(self.n_windows) - 1) * step)
+
     def _fit(self, y: np.ndarray, X: np.ndarray) -> None:
         from tsforecast.model_selection import ExpandingWindowSplitter, backtest
 
         n = len(y)
-        smallest = self._inner_min_size()
-        self.horizon_ = min(int(self.horizon), n - smallest)
-        if self.step is None:
-            step = auto_step(n, self.horizon_, self._template_season(), int(self.n_windows), smallest)
-        else:
-            step = int(self.step)
+        self.horizon_, step, first = self._calibration_plan(n)
         self.step_ = step
-        first = max(smallest, n - self.horizon_ - (int(self.n_windows) - 1) * step)
         X_frame, y_frame = self._frames(X, y, start=0)
         cv = ExpandingWindowSplitter(initial_window=first, horizon=self.horizon_, step=step)
         with _quiet():
