@@ -40,9 +40,9 @@ def _fit_untrained(y, **params):
     ids=["random walk", "daily season", "white noise", "walk with a season declared"],
 )
 def test_auto_picks_the_baseline_that_errs_least(y, period, expected):
-    errors = baseline_errors(y[:, None], lookback=48, horizon=12, seasonal_period=period, n_fit=len(y) - 60)
+    errors = baseline_errors(y[:, None], lookback=48, horizon=12, seasonal_period=period, n_fit=len(y))
     assert set(errors) == ({"last", "instance", "seasonal"} if period else {"last", "instance"})
-    assert choose_normalization(y[:, None], 48, 12, period, len(y) - 60) == expected
+    assert choose_normalization([y[:, None]], 48, 12, period) == expected
     assert min(errors, key=errors.get) == expected
 
 
@@ -169,6 +169,6 @@ def test_auto_weighs_the_most_recent_windows_too():
     model = _fit_untrained(y, horizon=6)
     n_fit = len(y) - model._validation_steps(len(y))
     assert n_fit == 400  # the walk is exactly the validation tail
-    assert choose_normalization(y[:, None], model.lookback_, 6, None, n_fit) == "instance"
+    assert choose_normalization([y[:n_fit, None]], model.lookback_, 6, None) == "instance"
     assert model.normalization_ == "last"
     np.testing.assert_allclose(model.predict(np.empty((3, 0))), y[-1], atol=1e-4)

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsforecast.training.normalizer import robust_mean_std
+
 __all__ = ["baseline_errors", "choose_normalization", "resolve_shrinkage"]
 
 #: The normalisations whose untrained network forecasts a naive baseline, in order of preference on ties.
@@ -99,24 +101,42 @@ def baseline_errors(
 
 
 def choose_normalization(
-    y: np.ndarray, lookback: int, horizon: int, seasonal_period: int | None, n_fit: int
+    parts: list[np.ndarray], lookback: int, horizon: int, seasonal_period: int | None
 ) -> str:
-    """The normalisation whose baseline forecast errs least on the training windows.
+    """The normalisation whose baseline forecast errs least over every training window.
 
-    See :func:`baseline_errors` for the arguments. Ties go to ``"last"``, then ``"seasonal"``.
+    Parameters
+    ----------
+    parts : list of ndarray of shape (n_steps_i, n_series_i)
+        The training series: one array for a single or wide y, one per series of a panel (whose
+        global network shares one choice). Each is standardised first (robust location and
+        spread), so the choice is scale-free and never overflows; the errors of
+        :func:`baseline_errors` over every window, the validation tail's included, are summed.
+    lookback, horizon, seasonal_period
+        As in :func:`baseline_errors`.
+
+    Returns
+    -------
+    normalization : str
+        The best of :data:`CANDIDATES`; ties go to ``"last"``, then ``"seasonal"``.
 
     Examples
     --------
     >>> import numpy as np
     >>> walk = np.cumsum(np.random.default_rng(0).normal(size=300))[:, None]
-    >>> choose_normalization(walk, lookback=32, horizon=8, seasonal_period=None, n_fit=240)
+    >>> choose_normalization([walk], lookback=32, horizon=8, seasonal_period=None)
     'last'
     >>> day = np.tile(np.sin(np.arange(24) / 24 * 2 * np.pi), 20)[:, None]
-    >>> choose_normalization(day, lookback=72, horizon=24, seasonal_period=24, n_fit=400)
+    >>> choose_normalization([day], lookback=72, horizon=24, seasonal_period=24)
     'seasonal'
     """
-    errors = baseline_errors(y, lookback, horizon, seasonal_period, n_fit)
-    return min(errors, key=lambda name: (errors[name], CANDIDATES.index(name)))
+    totals: dict[str, float] = {}
+    for y in parts:
+        loc, spread = robust_mean_std(y)
+        unit = (y - loc) / np.where(spread > 0, spread, 1.0)
+        for name, error in baseline_errors(unit, lookback, horizon, seasonal_period, len(y)).items():
+            totals[name] = totals.get(name, 0.0) + error
+    return min(totals, key=lambda name: (totals[name], CANDIDATES.index(name)))
 
 
 def resolve_shrinkage(

@@ -29,7 +29,7 @@ from torch import nn
 
 from tsforecast._constraints import Number
 from tsforecast.base import BaseForecaster, check_levels
-from tsforecast.models._defaults import CANDIDATES, baseline_errors, resolve_shrinkage
+from tsforecast.models._defaults import choose_normalization, resolve_shrinkage
 from tsforecast.models._neural_docs import ATTRIBUTES_DOC, NETWORK_DOC, PARAMETERS_DOC
 from tsforecast.models._neural_panel import fit_global, keep_series_view, panel_lookback, series_view
 from tsforecast.training.distributed import local_cuda_device, process_group
@@ -42,7 +42,7 @@ from tsforecast.training.loop import (
     inference_batch_size,
     train_module,
 )
-from tsforecast.training.normalizer import WindowNormalizer, robust_mean_std
+from tsforecast.training.normalizer import WindowNormalizer
 from tsforecast.training.quantiles import (
     RESIDUAL_LEVELS,
     interpolation_matrix,
@@ -462,15 +462,7 @@ class NeuralForecaster(BaseForecaster):
         period = None if self.seasonal_period is None else int(self.seasonal_period)
         self.normalization_: str | None
         if self.normalization == "auto":
-            totals: dict[str, float] = {}
-            for y in parts:
-                loc, spread = robust_mean_std(y)  # standardised first: scale-free, never overflows
-                unit = (y - loc) / np.where(spread > 0, spread, 1.0)
-                # every window, the validation tail's too (see _defaults: the recent past weighs most)
-                errors = baseline_errors(unit, self.lookback_, int(self.horizon), period, len(y))
-                for name, error in errors.items():
-                    totals[name] = totals.get(name, 0.0) + error
-            self.normalization_ = min(totals, key=lambda name: (totals[name], CANDIDATES.index(name)))
+            self.normalization_ = choose_normalization(parts, self.lookback_, int(self.horizon), period)
         else:
             self.normalization_ = self.normalization
         if self.normalization_ is None and self.shrinkage is not None and self.shrinkage > 0:
