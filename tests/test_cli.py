@@ -102,6 +102,19 @@ def test_warnings_reach_stderr_once_each(csv_file, tmp_path, capsys):
     assert all("in 3 of 3 fits" in line and "(x" not in line for line in warned)
 
 
+@pytest.mark.parametrize(
+    ("freq", "expected"),
+    [("h", 24), ("2h", 12), ("15min", 96), ("D", 7), ("B", 5), ("W-FRI", 52), ("W", 52), ("MS", 12)]
+    + [("QS-OCT", 4), ("QE", 4), ("3D", 1), ("YS", 1)],
+)
+def test_the_season_is_read_from_anchored_and_multiple_frequencies(freq, expected):
+    """Weekly data anchored on a weekday ("W-FRI") and quarters ("QS-OCT") had a season of 1: the
+    anchor was glued to the unit; and "2h" data got a 24-step season instead of 12."""
+    from tsforecast.cli import _seasonal_period
+
+    assert _seasonal_period(pd.date_range("2020-01-06", periods=60, freq=freq)) == expected
+
+
 def test_missing_stamps_are_named_once_and_the_daily_axis_is_kept(tmp_path, capsys):
     """Two missing dates: the season stays weekly, forecasts are dated, one warning for the file."""
     from tsforecast.datasets import load_seattle_weather

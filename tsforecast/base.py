@@ -89,7 +89,11 @@ def check_levels(values: Any, name: str) -> tuple[np.ndarray, bool]:
     if outside.size:
         raise ValueError(
             f"{name} must lie strictly between 0 and 1, got {outside.tolist()} "
-            f"(for a 90% interval pass 0.9, not 90)."
+            + (
+                "(for a 90% interval pass 0.9, not 90)."
+                if "coverage" in name
+                else "(the 95th percentile is 0.95)."
+            )
         )
     if len(np.unique(array)) < len(array):
         raise ValueError(f"{name} has duplicated values {array.tolist()}: give each once.")

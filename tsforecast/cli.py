@@ -288,10 +288,28 @@ def _seasonal_period(index: pd.Index) -> int:
     freq = regular_step(index) or (dominant_grid(index) or (None,))[0]
     if freq is None:
         return 1
-    base = "".join(ch for ch in freq.freqstr if ch.isalpha()).upper()
-    return {"H": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}.get(
-        base.split("-")[0], 1
-    )
+    # the name without its anchor ("W-FRI", "QS-OCT"): one step's unit; n of them per step
+    unit = freq.name.split("-")[0].upper()
+    cycle = _CYCLE_STEPS.get(unit, 1)
+    return cycle // freq.n if cycle % freq.n == 0 else 1
+
+
+#: Steps of one unit in the usual cycle: a day of hours or minutes, a week of days, a year of
+#: weeks, months or quarters.
+_CYCLE_STEPS = {
+    "MIN": 1440,
+    "T": 1440,
+    "H": 24,
+    "D": 7,
+    "B": 5,
+    "W": 52,
+    "M": 12,
+    "MS": 12,
+    "ME": 12,
+    "Q": 4,
+    "QS": 4,
+    "QE": 4,
+}
 
 
 # -- backtest and leaderboard --------------------------------------------------------------------

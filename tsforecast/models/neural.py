@@ -706,6 +706,7 @@ class NeuralForecaster(BaseForecaster):
         horizon, lookback, n_steps = int(self.horizon), self.lookback_, exog_future.shape[1]
         module, normalizer, channel = self.module_, self._normalizer, self._point_channel
         points, quantiles = [], []
+        band_scale = None
         for block_number, begin in enumerate(range(0, n_steps, horizon)):
             block = exog_future[:, begin : begin + horizon]
             if block.shape[1] < horizon:  # last, partial block: pad (its extra outputs are dropped)
@@ -721,7 +722,11 @@ class NeuralForecaster(BaseForecaster):
                 )
                 # deviations are scaled, never shrunk: shrinkage moves the point, not the band's width
                 spread = widen(deviation, block_number)
-                quantiles.append(pred + (spread if scale is None else spread * scale))
+                if block_number == 0:
+                    # the observed window's scale for every block: later windows hold fed-back
+                    # forecasts, smoother than data, whose spread would narrow the band as it widens
+                    band_scale = scale
+                quantiles.append(pred + (spread if band_scale is None else spread * band_scale))
             points.append(pred)
             if begin + horizon < n_steps:
                 values = torch.cat([values, pred], dim=1)[:, -lookback:]
