@@ -257,24 +257,32 @@ def test_arima_update_with_exog():
 )
 @pytest.mark.parametrize("chunks", [[30], [1] * 30], ids=["one update", "30 one-row updates"])
 def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
-    """update filters only the last season and the new rows, from the states before them: the
-    forecasts equal statsmodels' smoothing of the whole history with the fitted parameters."""
+    """update steps the last states forward through the new rows only: the forecasts and bands
+    equal those of statsmodels' smoothing of the whole history with the fitted parameters."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from tsforecast.models._ets_state import ETSState
 
     y = _seasonal_series(n=150, noise=0.3, seed=9)
     model = ETSForecaster(**spec, seasonal_period=12).fit(None, y[:120])
-    params = np.asarray(model.models_[0].params).copy()
-    scale = model.models_[0].scale
+    fitted = model.models_[0]
+    params = np.asarray(fitted.params).copy()
     start = 120
     for size in chunks:
         model.update(None, y[start : start + size])
         start += size
-    assert len(model.models_[0].model.endog) < 2 * 12 + 30 + 1  # never the whole history
+    state = model.models_[0]
+    assert isinstance(state, ETSState) and state.fitted is fitted and state.nobs == 150
+    np.testing.assert_array_equal(state.fitted.params, params)  # the parameters are kept
     z = _on_model_scale(model, y)
     seasonal = 12 if spec["seasonal"] else None
     ref = ETSModel(pd.Series(z), **spec, seasonal_periods=seasonal).smooth(params)
     np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, ref.forecast(5)), rtol=1e-10)
-    assert model.models_[0].scale == scale  # the fitted variance is a parameter too
+    # the bands keep the fit's innovation variance (statsmodels' would re-estimate it on 150 rows)
+    ref._results.scale, ref._results._cache["mse"] = fitted.scale, fitted.mse
+    pred = ref.get_prediction(start=150, end=154, rng=np.random.default_rng(0))
+    quantiles = model.predict_quantiles(_h(5), quantiles=[0.025, 0.975])
+    np.testing.assert_allclose(quantiles, _to_y_scale(model, pred.pred_int(alpha=0.05)), rtol=1e-8)
 
 
 def test_theta_update_equals_ses_over_the_whole_history():
