@@ -285,6 +285,40 @@ def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
     np.testing.assert_allclose(quantiles, _to_y_scale(model, pred.pred_int(alpha=0.05)), rtol=1e-8)
 
 
+def test_ets_update_and_forecasts_build_no_statsmodels_object(monkeypatch):
+    """update and the forecasts after it step numpy states: O(new rows), no model or results
+    object (each cost about 50 ms with a daily season, most of it a numerical Hessian)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = _seasonal_series(n=150, noise=0.3, seed=9)
+    model = ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=12).fit(None, y[:120])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a statsmodels ETSModel was built")
+
+    monkeypatch.setattr(ETSModel, "__init__", refuse)
+    for row in range(120, 150):
+        model.update(None, y[row : row + 1])
+        assert np.isfinite(model.predict(_h(12))).all()
+        assert np.isfinite(model.predict_quantiles(_h(12), quantiles=[0.1, 0.9])).all()
+
+
+def test_ets_parameter_covariance_is_statsmodels_own_computed_when_read():
+    """The fit's results defer statsmodels' numerical Hessian to the first read of the covariance."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = _seasonal_series(n=120, noise=0.3, seed=3)
+    model = ETSForecaster(error="add", trend="add", damped_trend=False, seasonal="add", seasonal_period=12)
+    res = model.fit(None, y).models_[0]
+    assert res._results._lazy_cov is None  # not computed by fit
+    ref = ETSModel(
+        pd.Series(_on_model_scale(model, y)), error="add", trend="add", seasonal="add", seasonal_periods=12
+    ).smooth(res.params)
+    np.testing.assert_allclose(res.cov_params(), ref.cov_params(), rtol=1e-8)
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8, equal_nan=True)
+    assert "smoothing_level" in str(res.summary())
+
+
 def test_theta_update_equals_ses_over_the_whole_history():
     y = np.arange(1.0, 41.0) + np.random.default_rng(10).normal(scale=0.5, size=40)
     model = ThetaForecaster(deseasonalize=False).fit(None, y[:30])
