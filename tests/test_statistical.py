@@ -287,7 +287,7 @@ def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
 
 def test_ets_update_and_forecasts_build_no_statsmodels_object(monkeypatch):
     """update and the forecasts after it step numpy states: O(new rows), no model or results
-    object (each cost about 50 ms with a daily season, most of it a numerical Hessian)."""
+    object (the previous update built both, with a numerical Hessian, at every call)."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     y = _seasonal_series(n=150, noise=0.3, seed=9)

@@ -1,12 +1,12 @@
 """The ETS recursions on numpy: filter new rows and forecast from a fitted model's last states.
 
-statsmodels builds a model and a results object for every filtering (about 50 ms for a daily
-season of 24 hourly steps, most of it a numerical Hessian nobody reads), so an ``update`` that
-went through it cost as much as forecasting a hundred origins. :class:`ETSState` holds what the
-recursions need (the fitted parameters and the states after the last observed row) and steps
-them forward in O(new rows), with the equations of statsmodels' ``ETSResults.simulate`` (Hyndman
-et al.'s error-correction form), so its forecasts, analytic variances and seeded simulated paths
-equal statsmodels' on the same states.
+statsmodels builds a model and a results object (with a numerical Hessian) for every filtering
+and runs a simulation for every forecast: an ``update`` and a forecast through it cost 2.4 ms,
+25 times what the recursions themselves cost. :class:`ETSState` holds what the recursions need
+(the fitted parameters and the states after the last observed row) and steps them forward in
+O(new rows), with the equations of statsmodels' ``ETSResults.simulate`` (Hyndman et al.'s
+error-correction form), so its forecasts, analytic variances and seeded simulated paths equal
+statsmodels' on the same states.
 """
 
 from __future__ import annotations

@@ -69,6 +69,11 @@ class ETSForecaster(ClassicalForecaster):
     when both are fixed by hand. Initial states are estimated with the smoothing
     parameters. Exogenous X is validated but not used.
 
+    statsmodels fits; forecasts, their quantiles and ``update`` run the fitted
+    model's recursions on numpy from its last states (statsmodels' equations:
+    the same forecasts, analytic variances and seeded simulated paths), so an
+    ``update`` costs its new rows only.
+
     Each column is fitted standardised (divided by its mean absolute step, and
     centred for purely additive models), so forecasts of ``c * y`` are ``c``
     times those of ``y`` for any positive ``c``, and purely additive models
@@ -250,7 +255,7 @@ class ETSForecaster(ClassicalForecaster):
         """The statsmodels results of a ranked candidate, with estimated initial states.
 
         A candidate ranked with estimated states is smoothed with the parameters found then (a
-        second optimisation would find the same ones: it once took 40% of an automatic fit); one
+        second optimisation would find the same ones: it took 28% of an automatic fit on ETTh1); one
         ranked with heuristic states only, when no better one gave finite forecasts, is fitted.
         """
         if candidate.model.initialization_method == "estimated":
@@ -309,9 +314,10 @@ class ETSForecaster(ClassicalForecaster):
     def _update_one(self, res, z_new, exog_new, column):
         """Filter the new rows from the last states with the fitted parameters: O(new rows).
 
-        No statsmodels object is built (that cost ~50 ms a row); the forecasts equal those of
-        statsmodels smoothing the whole history with the fitted parameters. The fitted
-        innovation variance is kept, as the parameters are.
+        No statsmodels object is built (the previous update built a model and results over the
+        last season per call: 1.6 ms against 0.07 ms); the forecasts equal those of statsmodels
+        smoothing the whole history with the fitted parameters. The fitted innovation variance
+        is kept, as the parameters are.
         """
         return _state_of(res).filter(z_new)
 
