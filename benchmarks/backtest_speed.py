@@ -27,9 +27,7 @@ Protocol:
   ``time.perf_counter``, the fastest of ``--repeats`` runs (default 3), after one untimed
   LSTM fit to warm torch up.
 
-Run: ``python benchmarks/backtest_speed.py [--origins 1000] [--models naive,ets,lstm]`` (the ETS
-row takes minutes: its ``update`` filters only the last season and the new rows, but every
-statsmodels call costs tens of milliseconds).
+Run: ``python benchmarks/backtest_speed.py [--origins 1000] [--models naive,ets,lstm]``.
 Prints a markdown table; ratio = loop seconds / backtest seconds (higher: backtest faster).
 """
 

@@ -257,24 +257,66 @@ def test_arima_update_with_exog():
 )
 @pytest.mark.parametrize("chunks", [[30], [1] * 30], ids=["one update", "30 one-row updates"])
 def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
-    """update filters only the last season and the new rows, from the states before them: the
-    forecasts equal statsmodels' smoothing of the whole history with the fitted parameters."""
+    """update steps the last states forward through the new rows only: the forecasts and bands
+    equal those of statsmodels' smoothing of the whole history with the fitted parameters."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from tsforecast.models._ets_state import ETSState
 
     y = _seasonal_series(n=150, noise=0.3, seed=9)
     model = ETSForecaster(**spec, seasonal_period=12).fit(None, y[:120])
-    params = np.asarray(model.models_[0].params).copy()
-    scale = model.models_[0].scale
+    fitted = model.models_[0]
+    params = np.asarray(fitted.params).copy()
     start = 120
     for size in chunks:
         model.update(None, y[start : start + size])
         start += size
-    assert len(model.models_[0].model.endog) < 2 * 12 + 30 + 1  # never the whole history
+    state = model.models_[0]
+    assert isinstance(state, ETSState) and state.fitted is fitted and state.nobs == 150
+    np.testing.assert_array_equal(state.fitted.params, params)  # the parameters are kept
     z = _on_model_scale(model, y)
     seasonal = 12 if spec["seasonal"] else None
     ref = ETSModel(pd.Series(z), **spec, seasonal_periods=seasonal).smooth(params)
     np.testing.assert_allclose(model.predict(_h(5)), _to_y_scale(model, ref.forecast(5)), rtol=1e-10)
-    assert model.models_[0].scale == scale  # the fitted variance is a parameter too
+    # the bands keep the fit's innovation variance (statsmodels' would re-estimate it on 150 rows)
+    ref._results.scale, ref._results._cache["mse"] = fitted.scale, fitted.mse
+    pred = ref.get_prediction(start=150, end=154, rng=np.random.default_rng(0))
+    quantiles = model.predict_quantiles(_h(5), quantiles=[0.025, 0.975])
+    np.testing.assert_allclose(quantiles, _to_y_scale(model, pred.pred_int(alpha=0.05)), rtol=1e-8)
+
+
+def test_ets_update_and_forecasts_build_no_statsmodels_object(monkeypatch):
+    """update and the forecasts after it step numpy states: O(new rows), no model or results
+    object (the previous update built both, with a numerical Hessian, at every call)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = _seasonal_series(n=150, noise=0.3, seed=9)
+    model = ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=12).fit(None, y[:120])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a statsmodels ETSModel was built")
+
+    monkeypatch.setattr(ETSModel, "__init__", refuse)
+    for row in range(120, 150):
+        model.update(None, y[row : row + 1])
+        assert np.isfinite(model.predict(_h(12))).all()
+        assert np.isfinite(model.predict_quantiles(_h(12), quantiles=[0.1, 0.9])).all()
+
+
+def test_ets_parameter_covariance_is_statsmodels_own_computed_when_read():
+    """The fit's results defer statsmodels' numerical Hessian to the first read of the covariance."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = _seasonal_series(n=120, noise=0.3, seed=3)
+    model = ETSForecaster(error="add", trend="add", damped_trend=False, seasonal="add", seasonal_period=12)
+    res = model.fit(None, y).models_[0]
+    assert res._results._lazy_cov is None  # not computed by fit
+    ref = ETSModel(
+        pd.Series(_on_model_scale(model, y)), error="add", trend="add", seasonal="add", seasonal_periods=12
+    ).smooth(res.params)
+    np.testing.assert_allclose(res.cov_params(), ref.cov_params(), rtol=1e-8)
+    np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8, equal_nan=True)
+    assert "smoothing_level" in str(res.summary())
 
 
 def test_theta_update_equals_ses_over_the_whole_history():
