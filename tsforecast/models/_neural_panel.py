@@ -18,6 +18,7 @@ axis and normaliser in place of the panel's (the network is shared, not copied).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,8 +49,9 @@ def panel_lookback(estimator: Any, lengths: np.ndarray) -> int:
     return estimator._resolve_lookback(int(np.median(lengths)))
 
 
-def _check_values(series: list, values: list[np.ndarray], name: str) -> None:
-    for part, array in zip(series, values, strict=True):
+def _check_values(series: list, values: Callable[[Any], np.ndarray], name: str) -> None:
+    for part in series:
+        array = values(part)
         if not np.isfinite(array).all():
             row = part.time[int(np.flatnonzero(~np.isfinite(array).all(axis=1))[0])]
             raise ValueError(
@@ -59,48 +61,70 @@ def _check_values(series: list, values: list[np.ndarray], name: str) -> None:
             )
 
 
+class _SeriesTargets(Sequence):
+    """Every series' targets as float64 (n_i, k) arrays, read from the panel when indexed.
+
+    What the normalisation choice iterates over: no array of the whole panel is held, and a
+    series whose rows are contiguous in the panel is a view of it.
+    """
+
+    def __init__(self, series: list):
+        self._series = series
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def __getitem__(self, i):  # integers only: the normalisation choice never slices
+        return self._series[i].y_values()
+
+
 def fit_global(estimator: Any, series: list) -> None:
     """Train one network on every series of a panel (the neural ``_fit_panel``)."""
     from tsforecast.models.neural import resolve_device
 
-    y_parts = [part.y.to_numpy(dtype=np.float64).reshape(len(part.time), -1) for part in series]
-    X_parts = [part.X.to_numpy(dtype=np.float64) for part in series]
-    _check_values(series, y_parts, "y")
-    _check_values(series, X_parts, "X")
-    lengths = np.array([len(part.time) for part in series])
+    _check_values(series, lambda part: part.y_values(), "y")
+    _check_values(series, lambda part: part.X_values(), "X")
+    lengths = np.array([len(part) for part in series])
     estimator.lookback_ = lookback = panel_lookback(
         estimator, np.concatenate([lengths, list(estimator.short_series_.values())])
     )
     estimator.device_ = resolve_device(estimator.device)
     seed = int(check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max))
-    X_all = np.concatenate(X_parts)
-    n_targets, n_features = y_parts[0].shape[1], X_all.shape[1]
+    targets = _SeriesTargets(series)
+    X_all = np.concatenate([part.X_values() for part in series])
+    n_targets, n_features = targets[0].shape[1], X_all.shape[1]
     estimator._check_quantile_settings()
     # one normalisation for the shared network, chosen over every series when it is "auto"; the
     # panel's normaliser standardises the exogenous features, each series gets its own first stage
-    panel_normalizer = estimator._adapted_normalizer(y_parts).fit(y_parts[0], X_all)
-    # the sampler's float32 series, written in place: column after column of each series, each
-    # standardised in float64 first (no float64 copy of the whole panel is made)
+    panel_normalizer = estimator._adapted_normalizer(targets).fit(targets[0], X_all)
+    del X_all  # its float64 copy is not kept: the sampler's float32 rows are written per series
+    # the sampler's float32 series and features, written in place series by series (each
+    # standardised in float64 first, elementwise, so no float64 copy of the whole panel is made)
     flat = np.empty(int(lengths.sum()) * n_targets, dtype=np.float32)
+    exog = np.empty((int(lengths.sum()), n_features), dtype=np.float32)
     state, irregular, at = {}, [], 0
-    for part, y_part, X_part in zip(series, y_parts, X_parts, strict=True):
+    for part, n in zip(series, lengths, strict=True):
+        y_part, X_part = part.y_values(), part.X_values()
         normalizer = estimator._window_normalizer().fit(y_part, X_part[:, :0])
         normalizer.exog_loc_ = panel_normalizer.exog_loc_
         normalizer.exog_scale_ = panel_normalizer.exog_scale_
-        flat[at : at + y_part.size] = normalizer.standardize(y_part).T.reshape(-1)
-        at += y_part.size
-        axis, warning = fit_time_axis(part.time, len(part.time))
+        flat[at * n_targets : (at + n) * n_targets] = normalizer.standardize(y_part).T.reshape(-1)
+        exog[at : at + n] = panel_normalizer.scale_exog(X_part)
+        at += n
+        axis, warning = fit_time_axis(part.time, n)
         if warning is not None:
             irregular.append((part.id, warning))
         state[part.id] = {
-            "y_train_": y_part,
-            "_X_hist": X_part,
+            # forecasting reads the last lookback_ rows (update appends to them): only those are
+            # kept, copied so that no view holds the caller's panel alive
+            "y_train_": y_part[-lookback:].copy(),
+            "_X_hist": X_part[-lookback:].copy(),
             "_normalizer": normalizer,
             "index_kind_": axis.kind,
             "last_index_": axis.last,
             "index_step_": axis.step,
             "n_missing_stamps_": axis.missing,
-            "n_train_": len(y_part),
+            "n_train_": int(n),
         }
     if irregular:
         first, warning = irregular[0]
@@ -112,7 +136,7 @@ def fit_global(estimator: Any, series: list) -> None:
     estimator._module_spec = estimator._network_shapes(n_features)
     sampler = WindowSampler(
         flat,
-        panel_normalizer.scale_exog(X_all),
+        exog,
         lookback=lookback,
         horizon=int(estimator.horizon),
         validation_steps=np.repeat([estimator._validation_steps(int(n)) for n in lengths], n_targets),
@@ -121,7 +145,8 @@ def fit_global(estimator: Any, series: list) -> None:
         lengths=np.repeat(lengths, n_targets),
         exog_offsets=np.repeat(x_offsets, n_targets),
     )
-    estimator._train(sampler, seed, np.concatenate(y_parts))
+    # the raw series word training's errors only: concatenated if one is raised, never before
+    estimator._train(sampler, seed, lambda: np.concatenate(list(targets)))
     for series_state in state.values():  # the shrinkage is resolved by training, for every series
         series_state["_normalizer"].shrinkage = estimator.shrinkage_
     estimator.series_state_ = state
@@ -138,5 +163,15 @@ def series_view(estimator: Any, series_id: Any) -> Any:
 
 
 def keep_series_view(estimator: Any, series_id: Any, view: Any) -> None:
-    """Store a view's moved-forward state (after ``update``) as the series' state."""
-    estimator.series_state_[series_id] = {name: view.__dict__[name] for name in _SERIES_STATE}
+    """Store a view's moved-forward state (after ``update``) as the series' state.
+
+    ``update`` appended the new rows to the view's history, the last ``lookback_`` rows of the
+    series: the last ``lookback_`` are kept again, and ``n_train_`` counts every row seen (the
+    view's own count is its history's length).
+    """
+    before = estimator.series_state_[series_id]
+    kept = {name: view.__dict__[name] for name in _SERIES_STATE}
+    kept["n_train_"] = before["n_train_"] + len(view.y_train_) - len(before["y_train_"])
+    kept["y_train_"] = kept["y_train_"][-estimator.lookback_ :]
+    kept["_X_hist"] = kept["_X_hist"][-estimator.lookback_ :]
+    estimator.series_state_[series_id] = kept
