@@ -13,6 +13,13 @@ its own mean and standard deviation in float64, so series of any units share the
 the exogenous features are standardised over the whole panel. To forecast a series, the
 estimator answers through a *view*: the fitted estimator with that series' history, time
 axis and normaliser in place of the panel's (the network is shared, not copied).
+
+Memory: the panel's values are read in place (views of the caller's arrays, series by
+series), and what stays is the sampler's float32 copy of every point (4 bytes per point
+and target) and, per series, the state of its view: the last ``lookback_`` rows of its
+history (all that a forecast or ``update`` reads; ``n_train_`` still counts every row),
+its normaliser and time axis, about 2 KB. So a view's ``y_train_`` is that tail, not the
+whole history.
 """
 
 from __future__ import annotations
