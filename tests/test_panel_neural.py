@@ -195,6 +195,6 @@ def test_global_fit_holds_the_float32_points_and_a_few_bytes_per_series():
     model.fit(None, y)
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    per_series = 8 * model.lookback_ + 3000  # the float64 tail, the normaliser, time axis, state
+    per_series = 8 * model.lookback_ + 1000  # the float64 tail, statistics and time axis
     assert peak < 4 * len(y) + per_series * n_series + 2**20
     assert current < per_series * n_series + 2**20  # the float32 series are not kept after fit

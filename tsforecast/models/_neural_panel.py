@@ -16,16 +16,18 @@ axis and normaliser in place of the panel's (the network is shared, not copied).
 
 Memory: the panel's values are read in place (views of the caller's arrays, series by
 series), and what stays is the sampler's float32 copy of every point (4 bytes per point
-and target) and, per series, the state of its view: the last ``lookback_`` rows of its
-history (all that a forecast or ``update`` reads; ``n_train_`` still counts every row),
-its normaliser and time axis, about 2 KB. So a view's ``y_train_`` is that tail, not the
-whole history.
+and target) and, per series, the state of its view (:class:`SeriesStates`, one array row
+per series): the last ``lookback_`` rows of its history (all that a forecast or ``update``
+reads; ``n_train_`` still counts every row), its normaliser's statistics and its time
+axis, about 0.3 KB plus 8 bytes per kept row. So a view's ``y_train_`` is that tail, not
+the whole history.
 """
 
 from __future__ import annotations
 
+import copy
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +51,72 @@ _SERIES_STATE = (
 )
 #: The panel's own fitted state, which a view of one series does not have.
 _PANEL_STATE = ("series_ids_", "series_state_", "short_series_", "index_names_", "estimators_")
+
+
+class SeriesStates(Mapping):
+    """Every series' forecasting state, one array row per series: a mapping id -> state.
+
+    A series' state is what its view puts in place of the panel's (the names of
+    ``_SERIES_STATE``): its last ``lookback_`` rows of y and X, its normaliser, time axis and
+    row count. Held column by column, a panel of many series costs its float64 tails and a few
+    words per series rather than a dict, a normaliser and a time axis object per series;
+    reading a series builds its state (copies: a view never writes into the panel's arrays).
+
+    Parameters
+    ----------
+    ids : list
+        The series ids, in the panel's order.
+    lookback : int
+        Rows of history kept per series (every fitted series has at least that many).
+    n_targets, n_features : int
+        Columns of y and X.
+    normalizer : WindowNormalizer
+        What every series' normaliser shares (settings, exogenous scale, shrinkage); each one
+        gets its own first-stage statistics.
+    """
+
+    def __init__(self, ids: list, lookback: int, n_targets: int, n_features: int, normalizer: Any):
+        n = len(ids)
+        self._rows = {series_id: row for row, series_id in enumerate(ids)}
+        self.normalizer = normalizer
+        self.y_tail = np.empty((n, lookback, n_targets))
+        self.X_tail = np.empty((n, lookback, n_features))
+        self.loc, self.scale = np.empty((n, n_targets)), np.empty((n, n_targets))
+        # lists, not object arrays: numpy would unpack a label that is itself a sequence
+        self.kind: list = [None] * n
+        self.last: list = [None] * n
+        self.step: list = [None] * n
+        self.missing, self.n_train = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._rows)
+
+    def __getitem__(self, series_id: Any) -> dict[str, Any]:
+        row = self._rows[series_id]
+        normalizer = copy.copy(self.normalizer)
+        normalizer.series_loc_, normalizer.series_scale_ = self.loc[row].copy(), self.scale[row].copy()
+        return {
+            "y_train_": self.y_tail[row].copy(),
+            "_X_hist": self.X_tail[row].copy(),
+            "_normalizer": normalizer,
+            "index_kind_": self.kind[row],
+            "last_index_": self.last[row],
+            "index_step_": self.step[row],
+            "n_missing_stamps_": int(self.missing[row]),
+            "n_train_": int(self.n_train[row]),
+        }
+
+    def store(self, series_id: Any, state: dict[str, Any]) -> None:
+        """Write a series' state (its normaliser's statistics are fitted parameters: they stay)."""
+        row = self._rows[series_id]
+        lookback = self.y_tail.shape[1]
+        self.y_tail[row], self.X_tail[row] = state["y_train_"][-lookback:], state["_X_hist"][-lookback:]
+        self.kind[row], self.last[row] = state["index_kind_"], state["last_index_"]
+        self.step[row], self.missing[row] = state["index_step_"], state["n_missing_stamps_"]
+        self.n_train[row] = state["n_train_"]
 
 
 def panel_lookback(estimator: Any, lengths: np.ndarray) -> int:
@@ -109,30 +177,34 @@ def fit_global(estimator: Any, series: list) -> None:
     # standardised in float64 first, elementwise, so no float64 copy of the whole panel is made)
     flat = np.empty(int(lengths.sum()) * n_targets, dtype=np.float32)
     exog = np.empty((int(lengths.sum()), n_features), dtype=np.float32)
-    state, irregular, at = {}, [], 0
-    for part, n in zip(series, lengths, strict=True):
+    shared = estimator._window_normalizer()
+    shared.exog_loc_, shared.exog_scale_ = panel_normalizer.exog_loc_, panel_normalizer.exog_scale_
+    state = SeriesStates([part.id for part in series], lookback, n_targets, n_features, shared)
+    irregular, at = [], 0
+    for row, (part, n) in enumerate(zip(series, lengths, strict=True)):
         y_part, X_part = part.y_values(), part.X_values()
         normalizer = estimator._window_normalizer().fit(y_part, X_part[:, :0])
-        normalizer.exog_loc_ = panel_normalizer.exog_loc_
-        normalizer.exog_scale_ = panel_normalizer.exog_scale_
         flat[at * n_targets : (at + n) * n_targets] = normalizer.standardize(y_part).T.reshape(-1)
         exog[at : at + n] = panel_normalizer.scale_exog(X_part)
         at += n
         axis, warning = fit_time_axis(part.time, n)
         if warning is not None:
             irregular.append((part.id, warning))
-        state[part.id] = {
-            # forecasting reads the last lookback_ rows (update appends to them): only those are
-            # kept, copied so that no view holds the caller's panel alive
-            "y_train_": y_part[-lookback:].copy(),
-            "_X_hist": X_part[-lookback:].copy(),
-            "_normalizer": normalizer,
-            "index_kind_": axis.kind,
-            "last_index_": axis.last,
-            "index_step_": axis.step,
-            "n_missing_stamps_": axis.missing,
-            "n_train_": int(n),
-        }
+        state.loc[row], state.scale[row] = normalizer.series_loc_, normalizer.series_scale_
+        # forecasting reads the last lookback_ rows (update appends to them): only those are
+        # kept, copied into the states' arrays so that nothing holds the caller's panel alive
+        state.store(
+            part.id,
+            {
+                "y_train_": y_part,
+                "_X_hist": X_part,
+                "index_kind_": axis.kind,
+                "last_index_": axis.last,
+                "index_step_": axis.step,
+                "n_missing_stamps_": axis.missing,
+                "n_train_": n,
+            },
+        )
     if irregular:
         first, warning = irregular[0]
         warnings.warn(
@@ -154,8 +226,7 @@ def fit_global(estimator: Any, series: list) -> None:
     )
     # the raw series word training's errors only: concatenated if one is raised, never before
     estimator._train(sampler, seed, lambda: np.concatenate(list(targets)))
-    for series_state in state.values():  # the shrinkage is resolved by training, for every series
-        series_state["_normalizer"].shrinkage = estimator.shrinkage_
+    shared.shrinkage = estimator.shrinkage_  # resolved by training, for every series
     estimator.series_state_ = state
 
 
@@ -176,9 +247,7 @@ def keep_series_view(estimator: Any, series_id: Any, view: Any) -> None:
     series: the last ``lookback_`` are kept again, and ``n_train_`` counts every row seen (the
     view's own count is its history's length).
     """
-    before = estimator.series_state_[series_id]
     kept = {name: view.__dict__[name] for name in _SERIES_STATE}
-    kept["n_train_"] = before["n_train_"] + len(view.y_train_) - len(before["y_train_"])
-    kept["y_train_"] = kept["y_train_"][-estimator.lookback_ :]
-    kept["_X_hist"] = kept["_X_hist"][-estimator.lookback_ :]
-    estimator.series_state_[series_id] = kept
+    seen = estimator.series_state_[series_id]["n_train_"]
+    kept["n_train_"] = seen + len(view.y_train_) - estimator.lookback_
+    estimator.series_state_.store(series_id, kept)
