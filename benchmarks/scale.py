@@ -20,7 +20,8 @@ Three tables (issue 17, item 6):
    loky processes and on a Dask ``LocalCluster`` (processes, loopback), all through the panel
    path's ``joblib.Parallel`` with ``joblib.parallel_config``; the forecasts are checked equal.
 
-Each LSTM row runs in a fresh subprocess, so its peak RSS is its own: the kernel's high-water
+Each LSTM row is the median of ``--repeats`` runs (3; a fit's peak varies by tens of MB from
+run to run), each in a fresh subprocess, so its peak RSS is its own: the kernel's high-water
 mark (``VmHWM``) is reset right before ``fit``, after the panel is built, so the peak is that of
 ``fit`` alone, not of building the panel (``ru_maxrss`` since the process started where the
 reset is not available). CPU only, one torch thread (``--threads``), ``random_state=0``.
@@ -171,11 +172,22 @@ def _child(*arguments: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def lstm_table(rows: list[tuple[int, int]], threads: int) -> pd.DataFrame:
+def lstm_table(rows: list[tuple[int, int]], threads: int, repeats: int) -> pd.DataFrame:
+    """One row per panel size: the median of ``repeats`` runs, each in a fresh process.
+
+    A fit's peak RSS varies by tens of MB from run to run (where the allocator places the
+    training step's temporaries), so one run cannot tell a few bytes per point apart; the
+    spread column gives the range over the runs.
+    """
     out = []
     for n_series, length in rows:
-        out.append(_child("--one", str(n_series), str(length), "--threads", str(threads)))
-        print(f"  {n_series} x {length}: {out[-1]['fit s']:.1f} s", file=sys.stderr, flush=True)
+        runs = pd.DataFrame(
+            [_child("--one", str(n_series), str(length), "--threads", str(threads)) for _ in range(repeats)]
+        )
+        row = runs.median()
+        row["peak spread MB"] = runs["fit peak RSS added MB"].max() - runs["fit peak RSS added MB"].min()
+        out.append(row)
+        print(f"  {n_series} x {length}: {row['fit s']:.1f} s", file=sys.stderr, flush=True)
     table = pd.DataFrame(out)
     table["RSS / (raw + model)"] = table["fit peak RSS added MB"] / table["raw float32 + model MB"]
     # the first row (the smallest panel) measures what fit adds whatever the data: the rest is
@@ -190,10 +202,15 @@ def lstm_table(rows: list[tuple[int, int]], threads: int) -> pd.DataFrame:
     return table
 
 
-def fixed_table(threads: int) -> pd.DataFrame:
+def fixed_table(threads: int, repeats: int) -> pd.DataFrame:
     """The fixed part, taken apart: once per process, and per fit (in proportion to the batch)."""
     return pd.DataFrame(
-        [_child("--fixed", str(batch), "--threads", str(threads)) for batch in (BATCH // 4, BATCH)]
+        [
+            pd.DataFrame(
+                [_child("--fixed", str(batch), "--threads", str(threads)) for _ in range(repeats)]
+            ).median()
+            for batch in (BATCH // 4, BATCH)
+        ]
     )
 
 
@@ -238,6 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch threads per LSTM run")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the ETS fits")
     parser.add_argument("--skip-ets", action="store_true", help="the LSTM tables alone")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per LSTM row (the median is shown)")
     parser.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)  # internal: one LSTM run
     parser.add_argument("--fixed", type=int, help=argparse.SUPPRESS)  # internal: the fixed cost
     args = parser.parse_args(argv)
@@ -253,13 +271,14 @@ def main(argv: list[str] | None = None) -> None:
     flags = (" --quick" if args.quick else "") + (" --skip-ets" if args.skip_ets else "")
     parts = [
         f"# benchmarks/scale.py{flags}: LSTM lookback {LOOKBACK}, horizon "
-        f"{HORIZON}, batch {BATCH}, {STEPS} steps; CPU, {args.threads} torch thread(s)",
+        f"{HORIZON}, batch {BATCH}, {STEPS} steps; CPU, {args.threads} torch thread(s); LSTM rows: "
+        f"median of {args.repeats} runs",
         "\n## Global LSTM as the number of series grows (1,000 points each)\n",
-        lstm_table(series_rows, args.threads).to_markdown(**fmt),
+        lstm_table(series_rows, args.threads, args.repeats).to_markdown(**fmt),
         "\n## Global LSTM as the series grow longer (100 series)\n",
-        lstm_table([(100, 1000), *length_rows], args.threads).to_markdown(**fmt),
+        lstm_table([(100, 1000), *length_rows], args.threads, args.repeats).to_markdown(**fmt),
         "\n## The fixed part: two fits on 100 series in one process, at two batch sizes\n",
-        fixed_table(args.threads).to_markdown(**fmt),
+        fixed_table(args.threads, args.repeats).to_markdown(**fmt),
     ]
     if not args.skip_ets:
         parts += [

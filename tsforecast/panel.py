@@ -78,7 +78,7 @@ class _PanelData:
         self.X_values = None if X is None else X.to_numpy()
         # a series' stamps are taken from the time level through its codes; a missing stamp
         # (code -1, which `take` would read as the last level value) needs the materialised level
-        self.times = index.get_level_values(1) if (index.codes[1] == -1).any() else None
+        self.times = index.get_level_values(1) if _has_missing(index.codes[1]) else None
 
     def time(self, rows: slice | np.ndarray) -> pd.Index:
         if self.times is not None:
@@ -161,6 +161,11 @@ def _describe(ids: list, limit: int = 5) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
+def _has_missing(codes: np.ndarray) -> bool:
+    """Whether a MultiIndex level's codes mark a missing value (-1): a reduction, no mask of rows."""
+    return len(codes) > 0 and int(codes.min()) < 0
+
+
 def _check_levels(index: pd.MultiIndex, name: str) -> None:
     if index.nlevels != 2:
         raise ValueError(
@@ -168,11 +173,10 @@ def _check_levels(index: pd.MultiIndex, name: str) -> None:
             f"{index.nlevels} levels {list(index.names)}. Combine the id levels into one first "
             f"(e.g. `{name}.index = pd.MultiIndex.from_arrays([ids, times])`)."
         )
-    missing = index.codes[0] == -1  # a missing id has code -1 (the level itself is never read)
-    if missing.any():
+    if _has_missing(index.codes[0]):  # the level itself is never read
         raise ValueError(
             f"The series id level of {name} has missing values (NaN) at rows "
-            f"{np.flatnonzero(missing)[:5].tolist()}: give every row a series id."
+            f"{np.flatnonzero(index.codes[0] == -1)[:5].tolist()}: give every row a series id."
         )
 
 
@@ -211,7 +215,7 @@ def _series_to_check(index: pd.MultiIndex, bounds: np.ndarray, order: np.ndarray
     a level that does not sort leave the codes silent: then every series is checked.
     """
     codes, level = index.codes[1], index.levels[1]
-    if (codes == -1).any() or not level.is_monotonic_increasing:
+    if _has_missing(codes) or not level.is_monotonic_increasing:
         return range(len(bounds) - 1)
     grouped = codes if order is None else codes[order]
     bad = grouped[1:] <= grouped[:-1]
