@@ -36,7 +36,7 @@ from sklearn.utils import check_random_state
 from tsforecast._time import fit_time_axis
 from tsforecast.training.windows import WindowSampler
 
-__all__ = ["fit_global", "keep_series_view", "panel_lookback", "series_view"]
+__all__ = ["SeriesStates", "fit_global", "keep_series_view", "panel_lookback", "series_view"]
 
 #: What a view of one series holds in place of the panel's state.
 _SERIES_STATE = (
