@@ -9,20 +9,27 @@ Three tables (issue 17, item 6):
    stopping), so every row sees the same number of windows; the table gives the fit time per
    1,000 windows seen (training loop alone, and the whole ``fit`` with the panel's splitting,
    normalisation and the copy to the device), and the peak resident memory that ``fit`` adds to
-   the process against the raw data as float32 plus the model's parameters.
+   the process against the raw data as float32 plus the model's parameters. That peak has a
+   part that does not depend on the data (torch's first training steps: the activations of a
+   batch of windows, lazily imported modules, kernels' code pages, thread pools): the first
+   row of each table (100 series of 1,000 points) measures it, and every other row gives what
+   it adds above it, per point added and against its raw float32 data + model.
 2. **Longer series**: the same with 100 series of 1,000, 10,000 and 100,000 points.
 3. **Per-series ETS fits**: 1,000 series of 200 points, one ``ETSForecaster`` (additive error, no
    trend or season: fixed, so each fit costs the same) per series, run serially, in joblib's
    loky processes and on a Dask ``LocalCluster`` (processes, loopback), all through the panel
    path's ``joblib.Parallel`` with ``joblib.parallel_config``; the forecasts are checked equal.
 
-Each LSTM row runs in a fresh subprocess, so its peak RSS (``ru_maxrss``) is its own; the
-baseline is measured after the panel is built, right before ``fit``. CPU only, one torch
-thread (``--threads``), ``random_state=0``.
+Each LSTM row is the median of ``--repeats`` runs (3; a fit's peak varies by tens of MB from
+run to run), each in a fresh subprocess, so its peak RSS is its own: the kernel's high-water
+mark (``VmHWM``) is reset right before ``fit``, after the panel is built, so the peak is that of
+``fit`` alone, not of building the panel (``ru_maxrss`` since the process started where the
+reset is not available). CPU only, one torch thread (``--threads``), ``random_state=0``.
 
-Run: ``python benchmarks/scale.py [--quick] [--jobs 2]``; ``--quick`` drops the 10,000-series
-and 100,000-point rows and fits 200 ETS series. Prints markdown tables and logs them to
-``benchmarks/results/scale[_quick].log``.
+Run: ``python benchmarks/scale.py [--quick] [--skip-ets] [--jobs 2]``; ``--quick`` drops the
+10,000-series and 100,000-point rows and fits 200 ETS series; ``--skip-ets`` runs the LSTM
+tables alone (one process at a time). Prints markdown tables and logs them to
+``benchmarks/results/scale[_lstm][_quick].log``.
 """
 
 from __future__ import annotations
@@ -61,37 +68,67 @@ def synthetic_panel(n_series: int, length: int, seed: int = 0) -> pd.Series:
     return pd.Series(values.ravel()[keep.ravel()], index=index, name="y")
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
+def _reset_peak() -> bool:
+    """Reset the kernel's peak RSS of this process (Linux); whether it could."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_mb(reset: bool) -> float:
+    if reset:
+        return _status_mb("VmHWM")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _lstm(batch_size: int = BATCH):
+    from tsforecast import LSTMForecaster
+
+    return LSTMForecaster(
+        lookback=LOOKBACK,
+        horizon=HORIZON,
+        max_epochs=1,
+        steps_per_epoch=STEPS,
+        batch_size=batch_size,
+        early_stopping=False,
+        device="cpu",
+        random_state=0,
+    )
+
+
+def _timed_fit(model, y: pd.Series) -> tuple[float, float]:
+    """Fit; return the seconds and the peak RSS (MB) the fit added to what the process held."""
+    baseline = _rss_mb()
+    reset = _reset_peak()
+    start = time.perf_counter()
+    model.fit(None, y)
+    seconds = time.perf_counter() - start
+    return seconds, max(_peak_mb(reset) - baseline, 0.0)
 
 
 def one_lstm_run(n_series: int, length: int, threads: int) -> dict:
     """Fit a global LSTM on a synthetic panel in this process; return the figures."""
     import torch
 
-    from tsforecast import LSTMForecaster
-
     torch.set_num_threads(threads)
     y = synthetic_panel(n_series, length)
-    model = LSTMForecaster(
-        lookback=LOOKBACK,
-        horizon=HORIZON,
-        max_epochs=1,
-        steps_per_epoch=STEPS,
-        batch_size=BATCH,
-        early_stopping=False,
-        device="cpu",
-        random_state=0,
-    )
-    baseline = _rss_mb()
-    start = time.perf_counter()
-    model.fit(None, y)
-    fit_seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    model = _lstm()
+    fit_seconds, peak_added = _timed_fit(model, y)
     params = sum(p.numel() for p in model.module_.parameters())
     windows = STEPS * BATCH
     return {
@@ -103,20 +140,78 @@ def one_lstm_run(n_series: int, length: int, threads: int) -> dict:
         "fit s / 1k windows": fit_seconds / windows * 1000,
         "fit s": fit_seconds,
         "raw float32 + model MB": (4 * len(y) + 4 * params) / 2**20,
-        "fit peak RSS added MB": max(peak - baseline, 0.0),
+        "fit peak RSS added MB": peak_added,
     }
 
 
-def lstm_table(rows: list[tuple[int, int]], threads: int) -> pd.DataFrame:
+def fixed_cost_run(batch_size: int, threads: int) -> dict:
+    """Two fits on 100 series in one process: what the first pays once, what every fit pays."""
+    import torch
+
+    torch.set_num_threads(threads)
+    y = synthetic_panel(100, 1000)
+    model = _lstm(batch_size)  # imports tsforecast: before the baseline
+    first_baseline = _rss_mb()
+    _, first = _timed_fit(model, y)
+    del model
+    resident = _rss_mb() - first_baseline
+    _, second = _timed_fit(_lstm(batch_size), y)
+    return {
+        "batch": batch_size,
+        "first fit peak RSS added MB": first,
+        "held after the first fit MB": resident,
+        # without a reset peak the second fit's would be the first's, so it cannot be told apart
+        "second fit peak RSS added MB": second if _reset_peak() else float("nan"),
+    }
+
+
+def _child(*arguments: str) -> dict:
+    """Run this script with ``arguments`` in a fresh process: its peak RSS is its own."""
+    command = [sys.executable, __file__, *arguments]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def lstm_table(rows: list[tuple[int, int]], threads: int, repeats: int) -> pd.DataFrame:
+    """One row per panel size: the median of ``repeats`` runs, each in a fresh process.
+
+    A fit's peak RSS varies by tens of MB from run to run (where the allocator places the
+    training step's temporaries), so one run cannot tell a few bytes per point apart; the
+    spread column gives the range over the runs.
+    """
     out = []
     for n_series, length in rows:
-        command = [sys.executable, __file__, "--one", str(n_series), str(length), "--threads", str(threads)]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(f"  {n_series} x {length}: {out[-1]['fit s']:.1f} s", file=sys.stderr, flush=True)
+        runs = pd.DataFrame(
+            [_child("--one", str(n_series), str(length), "--threads", str(threads)) for _ in range(repeats)]
+        )
+        row = runs.median()
+        row["peak spread MB"] = runs["fit peak RSS added MB"].max() - runs["fit peak RSS added MB"].min()
+        out.append(row)
+        print(f"  {n_series} x {length}: {row['fit s']:.1f} s", file=sys.stderr, flush=True)
     table = pd.DataFrame(out)
     table["RSS / (raw + model)"] = table["fit peak RSS added MB"] / table["raw float32 + model MB"]
+    # the first row (the smallest panel) measures what fit adds whatever the data: the rest is
+    # what the data add, per point added and against their raw float32 + model
+    fixed, fixed_points = table["fit peak RSS added MB"].iloc[0], table["points"].iloc[0]
+    above = table["fit peak RSS added MB"] - fixed
+    table["above fixed MB"] = above.where(table.index > 0)
+    table["bytes / point above fixed"] = (above * 2**20 / (table["points"] - fixed_points)).where(
+        table.index > 0
+    )
+    table["above fixed / (raw + model)"] = table["above fixed MB"] / table["raw float32 + model MB"]
     return table
+
+
+def fixed_table(threads: int, repeats: int) -> pd.DataFrame:
+    """The fixed part, taken apart: once per process, and per fit (in proportion to the batch)."""
+    return pd.DataFrame(
+        [
+            pd.DataFrame(
+                [_child("--fixed", str(batch), "--threads", str(threads)) for _ in range(repeats)]
+            ).median()
+            for batch in (BATCH // 4, BATCH)
+        ]
+    )
 
 
 def ets_table(n_series: int, jobs: int) -> pd.DataFrame:
@@ -159,28 +254,42 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="no 10,000-series / 100,000-point rows")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per LSTM run")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the ETS fits")
+    parser.add_argument("--skip-ets", action="store_true", help="the LSTM tables alone")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per LSTM row (the median is shown)")
     parser.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)  # internal: one LSTM run
+    parser.add_argument("--fixed", type=int, help=argparse.SUPPRESS)  # internal: the fixed cost
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(one_lstm_run(*args.one, args.threads)))
         return
+    if args.fixed:
+        print(json.dumps(fixed_cost_run(args.fixed, args.threads)))
+        return
     series_rows = [(100, 1000), (1000, 1000)] + ([] if args.quick else [(10000, 1000)])
     length_rows = [(100, 10000)] + ([] if args.quick else [(100, 100000)])
     fmt = dict(index=False, floatfmt=".3g")
+    flags = (" --quick" if args.quick else "") + (" --skip-ets" if args.skip_ets else "")
     parts = [
-        f"# benchmarks/scale.py{' --quick' if args.quick else ''}: LSTM lookback {LOOKBACK}, horizon "
-        f"{HORIZON}, batch {BATCH}, {STEPS} steps; CPU, {args.threads} torch thread(s)",
+        f"# benchmarks/scale.py{flags}: LSTM lookback {LOOKBACK}, horizon "
+        f"{HORIZON}, batch {BATCH}, {STEPS} steps; CPU, {args.threads} torch thread(s); LSTM rows: "
+        f"median of {args.repeats} runs",
         "\n## Global LSTM as the number of series grows (1,000 points each)\n",
-        lstm_table(series_rows, args.threads).to_markdown(**fmt),
+        lstm_table(series_rows, args.threads, args.repeats).to_markdown(**fmt),
         "\n## Global LSTM as the series grow longer (100 series)\n",
-        lstm_table([(100, 1000), *length_rows], args.threads).to_markdown(**fmt),
-        "\n## Per-series ETS fits: serial, joblib processes, Dask LocalCluster\n",
-        ets_table(200 if args.quick else 1000, args.jobs).to_markdown(**fmt),
+        lstm_table([(100, 1000), *length_rows], args.threads, args.repeats).to_markdown(**fmt),
+        "\n## The fixed part: two fits on 100 series in one process, at two batch sizes\n",
+        fixed_table(args.threads, args.repeats).to_markdown(**fmt),
     ]
+    if not args.skip_ets:
+        parts += [
+            "\n## Per-series ETS fits: serial, joblib processes, Dask LocalCluster\n",
+            ets_table(200 if args.quick else 1000, args.jobs).to_markdown(**fmt),
+        ]
     text = "\n".join(parts) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"scale{'_quick' if args.quick else ''}.log").write_text(text)
+    name = f"scale{'_lstm' if args.skip_ets else ''}{'_quick' if args.quick else ''}.log"
+    (RESULTS / name).write_text(text)
 
 
 if __name__ == "__main__":

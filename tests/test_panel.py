@@ -243,3 +243,69 @@ def test_split_panel_keeps_every_row_once():
     np.testing.assert_array_equal(rows, np.arange(len(y)))
     for part in parts:
         np.testing.assert_array_equal(part.y.to_numpy(), y.to_numpy()[part.rows])
+
+
+def _interleaved(y: pd.Series) -> pd.Series:
+    """The panel's rows interleaved, each series keeping its own row order: every series' first
+    row, then every series' second row, ..."""
+    position = y.groupby(level=0).cumcount().to_numpy()
+    return y.iloc[np.lexsort((y.index.codes[0], position))]
+
+
+@pytest.mark.parametrize("layout", ["grouped", "interleaved", "unsorted level", "missing stamp"])
+def test_disorder_names_the_first_series_out_of_order_in_any_layout(layout):
+    y = stocks_panel()
+    first = y.index.get_level_values(0)[0]
+    rows = np.flatnonzero(y.index.get_level_values(0) == first)
+    times = y.index.get_level_values(1).to_numpy().copy()
+    times[rows[3]] = times[rows[1]]  # the first series repeats a stamp
+    times[rows[-1]] = times[rows[0]]  # ... and ends before it starts (the duplicate is named first)
+    if layout == "missing stamp":  # codes of -1 in the time level: the stamps are checked
+        times = pd.DatetimeIndex(times).insert(0, pd.NaT)[:-1].to_numpy()
+    bad = y.set_axis(pd.MultiIndex.from_arrays([y.index.get_level_values(0), times]))
+    if layout == "interleaved":
+        bad = _interleaved(bad)
+    if layout == "unsorted level":  # a time level not in increasing order: the stamps are checked
+        index = bad.index
+        level = index.levels[1][::-1]
+        codes = len(level) - 1 - index.codes[1]
+        bad = bad.set_axis(pd.MultiIndex(levels=[index.levels[0], level], codes=[index.codes[0], codes]))
+        assert not bad.index.levels[1].is_monotonic_increasing
+    with pytest.raises(ValueError, match=rf"Series {first!r} of y has duplicated time stamps"):
+        split_panel(bad, None)
+    with pytest.raises(ValueError, match=rf"Series {first!r} of y has duplicated time stamps"):
+        NaiveForecaster().fit(None, bad)
+
+
+def test_unsorted_last_series_and_missing_stamps_are_named():
+    y = stocks_panel()
+    last = y.index.get_level_values(0)[-1]
+    times = y.index.get_level_values(1).to_numpy().copy()
+    times[-2:] = times[-2:][::-1]
+    unsorted = y.set_axis(pd.MultiIndex.from_arrays([y.index.get_level_values(0), times]))
+    for panel in (unsorted, _interleaved(unsorted)):
+        with pytest.raises(ValueError, match=rf"Series {last!r} of y is not sorted"):
+            split_panel(panel, None)
+    times[-1] = np.datetime64("NaT")
+    with pytest.raises(ValueError, match=rf"Series {last!r} of y is not sorted"):
+        split_panel(y.set_axis(pd.MultiIndex.from_arrays([y.index.get_level_values(0), times])), None)
+
+
+def test_split_panel_reads_the_panel_in_place():
+    """Splitting copies no point of a grouped panel: each series is a view of the panel's values."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    ids = np.repeat(np.arange(500), 400)
+    stamps = np.tile(pd.date_range("2020-01-01", periods=400, freq="h").to_numpy(), 500)
+    y = pd.Series(rng.normal(size=len(ids)), index=pd.MultiIndex.from_arrays([ids, stamps]), name="y")
+    tracemalloc.start()
+    parts = split_panel(y, None)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [p.id for p in parts] == list(range(500)) and all(len(p) == 400 for p in parts)
+    assert peak < 2 * len(y) + 1000 * len(parts)  # the ids' boolean change marks, and per-series objects
+    assert all(np.shares_memory(p.y_values(), y.to_numpy()) for p in parts)
+    for layout in (y, _interleaved(y)):
+        part = split_panel(layout, None)[7]
+        pd.testing.assert_series_equal(part.y, layout.xs(7).rename_axis(None), check_freq=False)

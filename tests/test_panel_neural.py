@@ -144,3 +144,57 @@ def test_series_too_short_for_the_network_are_named_once():
     assert model.series_ids_.tolist() == ["HUFL", "OT"]
     with pytest.raises(ValueError, match=r"No series of the panel is long enough.*'OT' has n_samples=400"):
         LSTMForecaster(lookback=400, horizon=6, max_epochs=1).fit(None, y)
+
+
+def test_each_series_keeps_only_the_history_its_forecast_reads():
+    """A series' state is its last lookback_ rows; forecasts and update are those of the whole history."""
+    y = ett_panel()
+    model = LSTMForecaster(horizon=6, max_epochs=1, random_state=0).fit(None, y)
+    lookback = model.lookback_
+    for series_id in model.series_ids_:
+        state = model.series_state_[series_id]
+        assert state["y_train_"].shape == (lookback, 1) and state["n_train_"] == len(y.xs(series_id))
+        np.testing.assert_array_equal(state["y_train_"][:, 0], y.xs(series_id).to_numpy()[-lookback:])
+    end = y.xs("OT").index[-1]
+    new = pd.Series(
+        [30.0, 31.0, 32.0],
+        index=pd.MultiIndex.from_tuples([("OT", end + pd.Timedelta(hours=h)) for h in (1, 2, 3)]),
+        name="load",
+    )
+    for _ in range(2):  # twice: the history stays lookback_ rows, n_train_ counts every row
+        model.update(None, new)
+        new = new.set_axis(new.index.set_levels(new.index.levels[1] + pd.Timedelta(hours=3), level=1))
+    view = model._series_model("OT")
+    assert view.n_train_ == 406 and model.series_state_["OT"]["y_train_"].shape == (lookback, 1)
+    history = np.concatenate([y.xs("OT").to_numpy(), [30.0, 31.0, 32.0] * 2])
+    from_history = view.predict_origins([len(history)], 6, y=history)[0, :, 0]
+    np.testing.assert_array_equal(model.forecast(6).xs("OT").to_numpy(), from_history)
+
+
+def test_global_fit_holds_the_float32_points_and_a_few_bytes_per_series():
+    """What fit allocates beyond torch: the sampler's float32 series and O(lookback) per series."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    n_series, length = 400, 500
+    ids = np.repeat(np.arange(n_series), length)
+    stamps = np.tile(pd.date_range("2020-01-01", periods=length, freq="h").to_numpy(), n_series)
+    values = 10.0 + np.sin(np.arange(len(ids)) / 4.0) + rng.normal(0, 0.1, len(ids))
+    y = pd.Series(values, index=pd.MultiIndex.from_arrays([ids, stamps]), name="y")
+    model = LSTMForecaster(
+        lookback=24,
+        horizon=6,
+        max_epochs=1,
+        steps_per_epoch=1,
+        batch_size=8,
+        early_stopping=False,
+        random_state=0,
+    )
+    model.fit(None, y.iloc[: 2 * length])  # torch's one-time imports and caches, before measuring
+    tracemalloc.start()
+    model.fit(None, y)
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    per_series = 8 * model.lookback_ + 1000  # the float64 tail, statistics and time axis
+    assert peak < 4 * len(y) + per_series * n_series + 2**20
+    assert current < per_series * n_series + 2**20  # the float32 series are not kept after fit

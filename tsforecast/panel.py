@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -64,25 +63,107 @@ def is_panel_fitted(estimator: Any) -> bool:
     return hasattr(estimator, "series_ids_")
 
 
-@dataclass
+class _PanelData:
+    """What the series of one split share: the panel's values, read once, and its index codes.
+
+    ``y`` and ``X`` are read into numpy once (``to_numpy`` is a view for a single-dtype pandas
+    object, so usually nothing is copied); a series takes its rows from them on demand.
+    """
+
+    __slots__ = ("X", "X_values", "index", "times", "y", "y_values")
+
+    def __init__(self, y: pd.Series | pd.DataFrame | None, X: pd.DataFrame | None, index: pd.MultiIndex):
+        self.y, self.X, self.index = y, X, index
+        self.y_values = None if y is None else y.to_numpy()
+        self.X_values = None if X is None else X.to_numpy()
+        # a series' stamps are taken from the time level through its codes; a missing stamp
+        # (code -1, which `take` would read as the last level value) needs the materialised level
+        self.times = index.get_level_values(1) if _has_missing(index.codes[1]) else None
+
+    def time(self, rows: slice | np.ndarray) -> pd.Index:
+        if self.times is not None:
+            return self.times[rows]
+        level = self.index.levels[1]
+        return level.take(self.index.codes[1][rows]).rename(self.index.names[1])
+
+
 class PanelSeries:
     """One series of a panel: its id, the rows it holds in the panel, and its data.
 
     ``rows`` are the positions of the series' rows in the panel (increasing), ``time``
     its time stamps, ``y`` a Series or DataFrame indexed by ``time`` (None for
-    predict's rows) and ``X`` a DataFrame indexed by ``time``.
+    predict's rows) and ``X`` a DataFrame indexed by ``time``. Nothing of the series is
+    copied when the panel is split: ``time``, ``y`` and ``X`` are built from the panel
+    each time they are read, and :meth:`y_values` / :meth:`X_values` give its rows as
+    arrays (views of the panel's when its rows are contiguous), so splitting a panel of
+    many series costs a few bytes per series, not per point.
     """
 
-    id: Hashable
-    rows: np.ndarray
-    time: pd.Index
-    y: pd.Series | pd.DataFrame | None
-    X: pd.DataFrame
+    __slots__ = ("_panel", "_rows", "id")
+
+    def __init__(self, series_id: Hashable, panel: _PanelData, rows: slice | np.ndarray):
+        self.id, self._panel, self._rows = series_id, panel, rows
+
+    def __len__(self) -> int:
+        rows = self._rows
+        return rows.stop - rows.start if isinstance(rows, slice) else len(rows)
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Positions of the series' rows in the panel, increasing."""
+        rows = self._rows
+        return np.arange(rows.start, rows.stop) if isinstance(rows, slice) else rows
+
+    @property
+    def time(self) -> pd.Index:
+        """The series' time stamps (built from the panel's time level when read)."""
+        return self._panel.time(self._rows)
+
+    @property
+    def y(self) -> pd.Series | pd.DataFrame | None:
+        """The series' targets indexed by ``time``; None for predict's rows (X alone was split)."""
+        y, values = self._panel.y, self._panel.y_values
+        if y is None or values is None:
+            return None
+        rows = np.array(values[self._rows])  # a copy: a model fitted on it never shares the caller's data
+        if isinstance(y, pd.Series):
+            return pd.Series(rows, index=self.time, name=y.name)
+        return pd.DataFrame(rows, index=self.time, columns=y.columns)
+
+    @property
+    def X(self) -> pd.DataFrame:
+        """The series' features indexed by ``time`` (no columns when the panel has no X)."""
+        X, values = self._panel.X, self._panel.X_values
+        if X is None or values is None:
+            return pd.DataFrame(index=self.time)
+        return pd.DataFrame(np.array(values[self._rows]), index=self.time, columns=X.columns)
+
+    def y_values(self) -> np.ndarray:
+        """The series' targets, float64 of shape (n_samples, n_targets): a view when it can be.
+
+        Always C-ordered: numpy's sums along an axis depend on the memory layout in their last
+        bits, and the statistics fitted on these rows must not depend on how the panel was built.
+        """
+        values = self._panel.y_values
+        assert values is not None, "split_panel was given y, so every series has its y"
+        return np.ascontiguousarray(values[self._rows], dtype=np.float64).reshape(len(self), -1)
+
+    def X_values(self) -> np.ndarray:
+        """The series' features, float64 of shape (n_samples, n_features), C-ordered as ``y_values``."""
+        values = self._panel.X_values
+        if values is None:
+            return np.empty((len(self), 0))
+        return np.ascontiguousarray(values[self._rows], dtype=np.float64)
 
 
 def _describe(ids: list, limit: int = 5) -> str:
     shown = ", ".join(repr(i) for i in ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _has_missing(codes: np.ndarray) -> bool:
+    """Whether a MultiIndex level's codes mark a missing value (-1): a reduction, no mask of rows."""
+    return len(codes) > 0 and int(codes.min()) < 0
 
 
 def _check_levels(index: pd.MultiIndex, name: str) -> None:
@@ -92,22 +173,56 @@ def _check_levels(index: pd.MultiIndex, name: str) -> None:
             f"{index.nlevels} levels {list(index.names)}. Combine the id levels into one first "
             f"(e.g. `{name}.index = pd.MultiIndex.from_arrays([ids, times])`)."
         )
-    ids = index.get_level_values(0)
-    if ids.hasnans:
+    if _has_missing(index.codes[0]):  # the level itself is never read
         raise ValueError(
             f"The series id level of {name} has missing values (NaN) at rows "
-            f"{np.flatnonzero(ids.isna())[:5].tolist()}: give every row a series id."
+            f"{np.flatnonzero(index.codes[0] == -1)[:5].tolist()}: give every row a series id."
         )
 
 
-def _series_order(index: pd.MultiIndex) -> Iterator[tuple[Hashable, np.ndarray]]:
-    """(series id, row positions) per series, in the order the ids first appear."""
-    if len(index) == 0:
-        return
-    codes, uniques = pd.factorize(index.get_level_values(0))
-    order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    yield from zip(uniques, np.split(order, bounds), strict=True)
+def _series_order(index: pd.MultiIndex) -> tuple[list, np.ndarray, np.ndarray | None]:
+    """The series of a panel, in the order their ids first appear, from the id level's codes.
+
+    Returns the ids, the bounds of each series in the grouped row order (series ``j`` holds
+    positions ``bounds[j]:bounds[j + 1]`` of it) and that order as row positions, or None when
+    every series' rows are already contiguous (the grouped order is the panel's own: no copy).
+    """
+    codes = index.codes[0]
+    if len(codes) == 0:
+        return [], np.zeros(1, dtype=np.int64), None
+    starts = np.concatenate([[0], np.flatnonzero(codes[1:] != codes[:-1]) + 1])
+    block_codes = codes[starts]
+    if len(np.unique(block_codes)) == len(block_codes):  # one block of rows per series
+        order, id_codes, bounds = None, block_codes, np.append(starts, len(codes))
+    else:  # interleaved rows (e.g. sorted by time, then id): group them, keeping each one's order
+        id_codes_sorted, first = np.unique(codes, return_index=True)
+        id_codes = id_codes_sorted[np.argsort(first)]
+        rank = np.empty(int(id_codes_sorted[-1]) + 1, dtype=np.int64)
+        rank[id_codes] = np.arange(len(id_codes))
+        series_of_row = rank[codes]
+        order = np.argsort(series_of_row, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(series_of_row))])
+    # iterating a pandas Index gives Python scalars, as the ids' own values
+    return list(index.levels[0].take(id_codes)), bounds, order
+
+
+def _series_to_check(index: pd.MultiIndex, bounds: np.ndarray, order: np.ndarray | None) -> Sequence[int]:
+    """The series whose stamps must be checked one by one: none when the codes show them in order.
+
+    The time level of a MultiIndex holds each stamp once; when it is sorted, a series' stamps
+    increase exactly when their codes do, so the whole panel is checked without materialising a
+    stamp and only the first series out of order is read (to word its error). Missing stamps or
+    a level that does not sort leave the codes silent: then every series is checked.
+    """
+    codes, level = index.codes[1], index.levels[1]
+    if _has_missing(codes) or not level.is_monotonic_increasing:
+        return range(len(bounds) - 1)
+    grouped = codes if order is None else codes[order]
+    bad = grouped[1:] <= grouped[:-1]
+    bad[bounds[1:-1] - 1] = False  # the step from one series' last row to the next one's first
+    if not bad.any():
+        return []
+    return [int(np.searchsorted(bounds, int(np.flatnonzero(bad)[0]), side="right")) - 1]
 
 
 def _check_series_time(series_id: Hashable, time: pd.Index, name: str) -> None:
@@ -124,13 +239,6 @@ def _check_series_time(series_id: Hashable, time: pd.Index, name: str) -> None:
             f"({time[detail]!r} follows {time[detail - 1]!r}). Sort the panel with "
             f"`{name}.sort_index()`; forecasters never reorder data silently."
         )
-
-
-def _frame_rows(obj: pd.Series | pd.DataFrame, rows: np.ndarray, time: pd.Index):
-    values = obj.to_numpy()[rows]
-    if isinstance(obj, pd.Series):
-        return pd.Series(values, index=time, name=obj.name)
-    return pd.DataFrame(values, index=time, columns=obj.columns)
 
 
 def split_panel(y: Any, X: Any, name: str = "y") -> list[PanelSeries]:
@@ -161,14 +269,18 @@ def split_panel(y: Any, X: Any, name: str = "y") -> list[PanelSeries]:
             )
     if X is not None and not isinstance(X, pd.DataFrame):
         raise ValueError(f"X must be a DataFrame indexed by (series id, time), got {type(X).__name__}.")
-    times = lead.index.get_level_values(1)
-    series = []
-    for series_id, rows in _series_order(lead.index):
-        time = times[rows]
-        _check_series_time(series_id, time, lead_name)
-        X_rows = _frame_rows(X, rows, time) if X is not None else pd.DataFrame(index=time)
-        y_rows = _frame_rows(y, rows, time) if y is not None else None
-        series.append(PanelSeries(series_id, rows, time, y_rows, X_rows))
+    ids, bounds, order = _series_order(lead.index)
+    data = _PanelData(y, X, lead.index)
+    series = [
+        PanelSeries(
+            series_id,
+            data,
+            slice(int(begin), int(end)) if order is None else order[begin:end],
+        )
+        for series_id, begin, end in zip(ids, bounds[:-1], bounds[1:], strict=True)
+    ]
+    for position in _series_to_check(lead.index, bounds, order):
+        _check_series_time(series[position].id, series[position].time, lead_name)
     return series
 
 
@@ -185,28 +297,28 @@ def _forget_fit(estimator: Any) -> None:
 
 def _leave_out_short(estimator: Any, series: list[PanelSeries]) -> list[PanelSeries]:
     """The series long enough for the estimator; warn once naming those left out."""
-    minimum = estimator._panel_min_length(np.array([len(s.time) for s in series]))
-    short = [s for s in series if len(s.time) < minimum]
+    minimum = estimator._panel_min_length(np.array([len(s) for s in series]))
+    short = [s for s in series if len(s) < minimum]
     if len(short) == len(series):
-        longest = max(series, key=lambda s: len(s.time))
+        longest = max(series, key=lambda s: len(s))
         raise ValueError(
             f"No series of the panel is long enough: {type(estimator).__name__} needs at least "
             f"{minimum} time steps with these parameters, and the longest series {longest.id!r} "
-            f"has n_samples={len(longest.time)}. Give longer series or lower the window "
+            f"has n_samples={len(longest)}. Give longer series or lower the window "
             "parameters (e.g. lookback, seasonal_period)."
         )
     if short:
         warnings.warn(
             f"{len(short)} of {len(series)} series are shorter than the {minimum} time steps "
             f"{type(estimator).__name__} needs and are left out of fit: "
-            f"{', '.join(f'{s.id!r} (n_samples={len(s.time)})' for s in short[:5])}"
+            f"{', '.join(f'{s.id!r} (n_samples={len(s)})' for s in short[:5])}"
             f"{f' and {len(short) - 5} more' if len(short) > 5 else ''}. "
             "They cannot be forecast; give them more history or lower the window parameters.",
             ShortSeriesWarning,
             stacklevel=3,
         )
-    estimator.short_series_ = {s.id: len(s.time) for s in short}
-    return [s for s in series if len(s.time) >= minimum]
+    estimator.short_series_ = {s.id: len(s) for s in short}
+    return [s for s in series if len(s) >= minimum]
 
 
 def _fit_one(estimator: Any, part: PanelSeries) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 
 import numpy as np
@@ -351,8 +352,12 @@ class NeuralForecaster(BaseForecaster):
         )
         self._train(sampler, seed, y)
 
-    def _train(self, sampler: WindowSampler, seed: int, y: np.ndarray) -> None:
-        """Build the network and train it on the sampler's windows (``y``: the raw series, for errors)."""
+    def _train(self, sampler: WindowSampler, seed: int, y: np.ndarray | Callable[[], np.ndarray]) -> None:
+        """Build the network and train it on the sampler's windows.
+
+        ``y``: the raw series, read only to word errors and warnings; a panel passes a callable
+        that builds it then, so that no copy of every series is held while training.
+        """
         devices = [self.device_.index or 0] if self.device_.type == "cuda" else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
@@ -388,7 +393,7 @@ class NeuralForecaster(BaseForecaster):
                     description=type(self).__name__,
                 )
             except NonFiniteLossError as err:
-                cause = self._non_finite_cause(y)
+                cause = self._non_finite_cause(y() if callable(y) else y)
                 if cause is None:
                     raise
                 raise NonFiniteLossError(f"{cause} ({err})") from err
@@ -414,7 +419,7 @@ class NeuralForecaster(BaseForecaster):
                     "error on the training windows, and the forecast falls back to it."
                 )
             else:
-                advice = _no_improvement_advice(y, self.normalization)
+                advice = _no_improvement_advice(y() if callable(y) else y, self.normalization)
             warnings.warn(
                 f"{type(self).__name__} kept its initial weights: no epoch of training improved the "
                 "validation loss of the untrained network, whose forecast is the window's "
@@ -452,7 +457,7 @@ class NeuralForecaster(BaseForecaster):
                 stacklevel=4,
             )
 
-    def _adapted_normalizer(self, parts: list[np.ndarray]) -> WindowNormalizer:
+    def _adapted_normalizer(self, parts: Sequence[np.ndarray]) -> WindowNormalizer:
         """The window normaliser, with ``normalization="auto"`` resolved (``normalization_``).
 
         ``parts`` are the training series, (n_i, k) each: one for a single or wide y, one per
