@@ -267,7 +267,8 @@ early_stopping, patience, mixed_precision, compile, verbose
         lr = optimizer.param_groups[0]["lr"]
         order = torch.randperm(data.n_train, generator=generator)
         if steps_per_epoch is not None:
-            order = order[: steps_per_epoch * batch_size]
+            # a copy: a view would keep the whole permutation (8 bytes a window) alive all epoch
+            order = order[: steps_per_epoch * batch_size].clone()
         order = order.to(device)
         total = torch.zeros((), device=device)
         seen = 0
