@@ -80,6 +80,22 @@ def test_panel_backtest_names_series_without_history_before_a_cutoff():
     assert "coverage_80" in result.scores and "lower_80" in result.predictions
 
 
+def test_panel_backtest_skips_folds_whose_test_stamps_no_fitted_series_has():
+    """Series that do not overlap in time (one ends before the other starts): folds between them
+    have test rows only of a series with no history yet. They used to crash on an empty reshape;
+    they are left out and named in the warning."""
+    early = pd.Series(np.arange(60.0), index=pd.date_range("2000-01-01", periods=60, freq="D"))
+    late = pd.Series(np.arange(60.0) ** 0.5, index=pd.date_range("2000-04-01", periods=60, freq="D"))
+    y = pd.concat({"early": early, "late": late})
+    # the time axis is the 120 stamps either series has: fold 1 cuts at the last of "early"'s
+    cv = ExpandingWindowSplitter(initial_window=45, horizon=5, step=15)
+    with pytest.warns(ShortSeriesWarning, match=r"'late' \(folds \[1\]\)"):
+        result = backtest(NaiveForecaster(), None, y, cv=cv, coverage=0.8)
+    assert result.scores["fold"].tolist() == [0, 2, 3, 4]  # fold 1: nothing could be forecast
+    assert set(result.predictions["fold"]) == set(result.scores["fold"])
+    assert result.scores["n_series"].min() >= 1
+
+
 def test_panel_backtest_refuses_moving_forward_without_refit():
     with pytest.raises(ValueError, match="refits every fold"):
         backtest(NaiveForecaster(), None, stocks_panel(), cv=TimeSeriesSplit(2, test_size=3), refit=False)

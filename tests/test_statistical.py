@@ -473,3 +473,29 @@ def test_a_season_too_long_for_the_series_is_left_out_with_a_warning(estimator, 
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "seasonal_period=12", UserWarning)
         estimator.fit(None, y[:needed])
+
+
+def test_automatic_arima_rejects_roots_near_the_unit_circle():
+    """Over-differenced noise is an MA(1) whose root sits on the unit circle: the search used to
+    pick it (roots at 1.0005-1.008, a flat likelihood, an optimiser on its boundary); as R's
+    auto.arima, candidates with a root within 1.01 of the circle are rejected."""
+    from tsforecast.models.arima import _min_root_modulus, search_arima
+
+    for seed in range(3):
+        y = np.diff(np.random.default_rng(seed).normal(size=301))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res, key, _, _ = search_arima(y, None, 1)
+        assert _min_root_modulus(res) >= 1.01, (seed, key)
+
+
+def test_ets_update_warns_when_a_multiplicative_model_gets_non_positive_rows():
+    y = 10.0 + np.tile([1.0, 3.0, 2.0, 0.5], 12)
+    model = ETSForecaster(error="mul", trend=None, seasonal="mul", seasonal_period=4).fit(None, y)
+    with pytest.warns(UserWarning, match=r"multiplicative model \(ETS\(M,N,M\)\).*reach -5"):
+        model.update(None, np.array([11.0, -5.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ETSForecaster(error="mul", trend=None, seasonal="mul", seasonal_period=4).fit(None, y).update(
+            None, np.array([11.0, 13.0])
+        )

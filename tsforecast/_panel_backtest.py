@@ -42,6 +42,10 @@ def _run_fold(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarra
     fit_seconds = time.perf_counter() - t0
     fitted = set(model.series_ids_)
     test = test[np.fromiter((sid in fitted for sid in y.index.get_level_values(0)[test]), bool, len(test))]
+    if not len(test):  # no fitted series has rows at this fold's test stamps
+        k = 1 if y.ndim == 1 else y.shape[1]
+        bounds = None if coverages is None else np.empty((0, k, 2, len(coverages)))
+        return test, np.empty((0, k)), fit_seconds, 0.0, bounds
     t0 = time.perf_counter()
     X_test = X.iloc[test]
     y_pred = np.asarray(model.predict(X_test), dtype=np.float64).reshape(len(test), -1)
@@ -92,6 +96,8 @@ def backtest_panel(
             )
             for sid in pd.unique(y.index.get_level_values(0)[missing]):
                 unscored.setdefault(sid, set()).add(fold.number)
+        if not len(test):  # nothing to score: the warning below names the series and folds
+            continue
         by_series = np.argsort(key[test], kind="stable")  # segments: one per series of the fold
         test, y_pred = test[by_series], y_pred[by_series]
         band = None if band is None else band[by_series]

@@ -89,6 +89,20 @@ def _refilter(col, exog, key, estimated, diffuse=False):
     return _sarimax(col, exog, key, diffuse=diffuse).filter(params)
 
 
+#: Candidates with an AR or MA root closer than this to the unit circle are rejected, as R's
+#: ``auto.arima`` does: near-non-stationary AR parts explode over the horizon, near-non-invertible
+#: MA parts leave the likelihood flat and the optimiser on the boundary. (A car-sales series with
+#: every tenth month zeroed chose ARIMA(2,1,3) with roots at 1.000-1.004 and forecast 6e7 for data
+#: below 2.5e4.)
+_MIN_ROOT = 1.01
+
+
+def _min_root_modulus(res) -> float:
+    """The smallest modulus of the fitted AR and MA polynomials' roots (inf without either)."""
+    roots = np.concatenate([np.atleast_1d(res.arroots), np.atleast_1d(res.maroots)])
+    return float(np.abs(roots).min()) if roots.size else np.inf
+
+
 def search_arima(
     col: np.ndarray,
     exog: np.ndarray | None,
@@ -157,7 +171,8 @@ def search_arima(
             errors.append(str(exc))
             return
         ic = _aicc(res.llf, k, res.nobs) if not force else -2.0 * res.llf + 2.0 * k
-        fits[key] = (ic if np.isfinite(res.params).all() else np.inf, res, bool(local))
+        usable = np.isfinite(res.params).all() and (force or _min_root_modulus(res) >= _MIN_ROOT)
+        fits[key] = (ic if usable else np.inf, res, bool(local))
 
     def ranked():
         return sorted((v[0], k) for k, v in fits.items() if np.isfinite(v[0]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -310,6 +311,19 @@ class ETSForecaster(ClassicalForecaster):
             aicc = _aicc(loglike, len(params) + 1, n)
             ranked.append(_Candidate(aicc, order, spec, offset, scale, model, params, bool(flags)))
         return sorted(ranked, key=lambda candidate: (candidate.aicc, candidate.order))
+
+    def _update(self, y: np.ndarray, X: np.ndarray) -> None:
+        for j, res in enumerate(self.models_):
+            if res is not None and _is_multiplicative(_state_of(res).spec) and (y[:, j] <= 0).any():
+                warnings.warn(
+                    f"Column {j} was fitted with a multiplicative model ({self.model_specs_[j]}), which "
+                    f"needs strictly positive values, but update's rows reach {y[:, j].min():.6g}: its "
+                    "forecasts and bands from here are unreliable. Refit on the new data (the automatic "
+                    "choice then tries additive models only), or fix error='add', seasonal='add'.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+        super()._update(y, X)
 
     def _update_one(self, res, z_new, exog_new, column):
         """Filter the new rows from the last states with the fitted parameters: O(new rows).
