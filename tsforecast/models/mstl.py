@@ -75,6 +75,19 @@ class MSTLForecaster(ClassicalForecaster):
     See :class:`~tsforecast.base.BaseForecaster` for the attributes every
     forecaster has (``n_features_in_``, ``index_kind_``, ``y_train_``, ...).
 
+    Notes
+    -----
+    A long season needs many cycles: give the model enough history. Measured by
+    ``benchmarks/mstl_accuracy.py`` (20 rolling origins, MASE scaled by the
+    in-sample seasonal-naive MAE): with a year of hourly history, 24 hours
+    ahead, ``[24, 168]`` scores 0.850 on ETTh1 ``OT`` against 0.953 for
+    seasonal naive and 0.858 for ETS(A,N,A) with season 24, and 0.981 on ETTh2
+    ``OT`` against 1.139 and 1.116; on 720-hour windows (four weeks for the
+    weekly season) it scored 1.034 on ETTh1 against 0.870 for ETS(A,N,A).
+    A week ahead, seasonal naive beats it on those hourly series (ETTh1: 1.767
+    against 1.603): the remainder's model carries its last level to every
+    step, where the remainder's short-term swings fade.
+
     Examples
     --------
     >>> import numpy as np
