@@ -9,7 +9,8 @@ import pytest
 from sklearn.model_selection import TimeSeriesSplit, cross_validate
 
 from tsforecast import ARIMAForecaster, ETSForecaster, MSTLForecaster, NaiveForecaster, ThetaForecaster
-from tsforecast.datasets import load_seattle_weather
+from tsforecast.datasets import load_etth1, load_seattle_weather
+from tsforecast.model_selection import SlidingWindowSplitter, backtest
 
 
 def _h(h):
@@ -147,3 +148,41 @@ def test_mstl_beats_seasonal_naive_and_weekly_ets_on_daily_temperatures(seattle_
         ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=7), seattle_temp, **kwargs
     )
     assert mstl < naive and mstl < ets, (mstl, naive, ets)
+
+
+@pytest.fixture(scope="module")
+def etth2_ot():
+    from tsforecast.datasets import load_etth2
+
+    return load_etth2()["OT"].astype(float)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("series, ets_margin", [("ETTh1", 1.05), ("ETTh2", 1.0)])
+def test_mstl_with_a_year_of_hourly_history_beats_seasonal_naive_and_ties_or_beats_daily_ets(
+    series, ets_margin, etth2_ot
+):
+    """OT, 20 origins a week apart, a year (8760 h) of history each, 24 hours ahead.
+
+    The protocol and cutoffs of benchmarks/mstl_accuracy.py (log: ETTh1 MSTL 0.850, seasonal
+    naive 0.953, ETS(A,N,A) 0.858; ETTh2 0.981, 1.139, 1.116). Against ETS(A,N,A) ETTh1 is a
+    tie that turns with the origins (over 40 origins: 0.778 against 0.757), so it is held to
+    within 5%; ETTh2's win holds over 40 origins (0.930 against 1.011). About two minutes each.
+    """
+    y = load_etth1()["OT"].astype(float) if series == "ETTh1" else etth2_ot
+    window, step, origins = 8760, 168, 20
+    # the benchmark's cutoffs: its 168-hour test blocks end at the series' end
+    y = y.iloc[len(y) - (window + (origins - 1) * step + 168) : len(y) - 144]
+    models = {
+        "mstl": MSTLForecaster(seasonal_period=[24, 168]),
+        "naive": NaiveForecaster("seasonal", seasonal_period=24),
+        "ets": ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=24),
+    }
+    cv = SlidingWindowSplitter(window=window, horizon=24, step=step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = backtest(models, None, y, cv=cv, scoring=["mase"], seasonal_period=24)
+    summary = result.summary()
+    mase = summary["mase"]
+    assert summary["n_folds"].eq(origins).all()
+    assert mase["mstl"] < mase["naive"] and mase["mstl"] < ets_margin * mase["ets"], mase.to_dict()
