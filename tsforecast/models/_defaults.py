@@ -32,6 +32,8 @@ Parameters that the user sets keep their meaning: ``normalization="instance"`` (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from tsforecast.training.normalizer import robust_mean_std
@@ -101,7 +103,7 @@ def baseline_errors(
 
 
 def choose_normalization(
-    parts: list[np.ndarray], lookback: int, horizon: int, seasonal_period: int | None
+    parts: Sequence[np.ndarray], lookback: int, horizon: int, seasonal_period: int | None
 ) -> str:
     """The normalisation whose baseline forecast errs least over every training window.
 
