@@ -96,7 +96,8 @@ class ETSState:
         new_season = season_now + gamma * (mul * season_now + kappa_s) * eps
         return mean, new_level, new_trend, new_season
 
-    def _season_now(self, season: np.ndarray):
+    @staticmethod
+    def _season_now(season):
         """The seasonal state that applies to the next step (0 without a season)."""
         return season[0] if len(season) else 0.0
 
@@ -105,7 +106,7 @@ class ETSState:
         level, trend, season = self.level, self.trend, list(self.season)
         mul_error = self.spec[0] == "mul"
         for value in np.asarray(z, dtype=np.float64):
-            season_now = season[0] if season else 0.0
+            season_now = self._season_now(season)
             mean = self._step(level, trend, season_now, 0.0)[0]
             eps = (value - mean) / mean if mul_error else value - mean
             _, level, trend, new_season = self._step(level, trend, season_now, eps)
@@ -137,7 +138,7 @@ class ETSState:
         mul_error = self.spec[0] == "mul"
         paths = np.empty((steps, repetitions))
         for t in range(steps):
-            season_now = season[0] if season else 0.0
+            season_now = self._season_now(season)
             mean, level, trend, new_season = self._step(level, trend, season_now, eps[t])
             paths[t] = mean + (mean if mul_error else 1.0) * eps[t]
             if season:
