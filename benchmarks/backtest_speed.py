@@ -27,7 +27,7 @@ Protocol:
   ``time.perf_counter``, the fastest of ``--repeats`` runs (default 3), after one untimed
   LSTM fit to warm torch up.
 
-Run: ``python benchmarks/backtest_speed.py [--origins 1000] [--models naive,ets,lstm]``.
+Run: ``python benchmarks/backtest_speed.py [--origins 1000] [--models naive,ets,theta,lstm]``.
 Prints a markdown table; ratio = loop seconds / backtest seconds (higher: backtest faster).
 """
 
@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 import tsforecast
-from tsforecast import NaiveForecaster
+from tsforecast import NaiveForecaster, ThetaForecaster
 from tsforecast.datasets import load_etth1
 from tsforecast.model_selection import ExpandingWindowSplitter, backtest
 
@@ -72,6 +72,8 @@ def make_models(names: list[str], epochs: int) -> dict:
             models["ETSForecaster(A,N,A; 24)"] = ets(
                 error="add", trend=None, seasonal="add", seasonal_period=PERIOD
             )
+        elif name == "theta":
+            models["ThetaForecaster(24)"] = ThetaForecaster(seasonal_period=PERIOD)
         elif name == "lstm":
             lstm = _lstm_class()
             if lstm is None:
@@ -173,7 +175,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--origins", type=int, default=1000)
     parser.add_argument("--initial", type=int, default=2000, help="training rows before the first origin")
-    parser.add_argument("--models", default="naive,ets,lstm")
+    parser.add_argument("--models", default="naive,ets,theta,lstm")
     parser.add_argument("--epochs", type=int, default=2, help="LSTM training epochs (speed, not accuracy)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3, help="timings are the fastest of these runs")

@@ -2,6 +2,7 @@
 
 import pickle
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -246,6 +247,18 @@ def test_arima_update_with_exog():
     assert np.abs(model.predict(X[80:]) - y[80:]).mean() < 0.3
 
 
+#: The new rows given to update at once, or one at a time (as a no-refit backtest gives them).
+_update_chunks = pytest.mark.parametrize("chunks", [[30], [1] * 30], ids=["one update", "30 one-row updates"])
+
+
+def _update_in_chunks(model, y, start, chunks):
+    """``model`` updated with ``y[start:]`` in pieces of the sizes ``chunks``."""
+    for size in chunks:
+        model.update(None, y[start : start + size])
+        start += size
+    return model
+
+
 @pytest.mark.parametrize(
     "spec",
     [
@@ -255,7 +268,7 @@ def test_arima_update_with_exog():
     ],
     ids=["A,Ad,A", "M,A,M", "A,N,N"],
 )
-@pytest.mark.parametrize("chunks", [[30], [1] * 30], ids=["one update", "30 one-row updates"])
+@_update_chunks
 def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
     """update steps the last states forward through the new rows only: the forecasts and bands
     equal those of statsmodels' smoothing of the whole history with the fitted parameters."""
@@ -267,11 +280,7 @@ def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
     model = ETSForecaster(**spec, seasonal_period=12).fit(None, y[:120])
     fitted = model.models_[0]
     params = np.asarray(fitted.params).copy()
-    start = 120
-    for size in chunks:
-        model.update(None, y[start : start + size])
-        start += size
-    state = model.models_[0]
+    state = _update_in_chunks(model, y, 120, chunks).models_[0]
     assert isinstance(state, ETSState) and state.fitted is fitted and state.nobs == 150
     np.testing.assert_array_equal(state.fitted.params, params)  # the parameters are kept
     z = _on_model_scale(model, y)
@@ -285,22 +294,44 @@ def test_ets_update_equals_refiltering_the_whole_history(spec, chunks):
     np.testing.assert_allclose(quantiles, _to_y_scale(model, pred.pred_int(alpha=0.05)), rtol=1e-8)
 
 
-def test_ets_update_and_forecasts_build_no_statsmodels_object(monkeypatch):
-    """update and the forecasts after it step numpy states: O(new rows), no model or results
-    object (the previous update built both, with a numerical Hessian, at every call)."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
+@pytest.mark.parametrize(
+    "est, refused",
+    [
+        (
+            ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=12),
+            ["statsmodels.tsa.exponential_smoothing.ets.ETSModel"],
+        ),
+        (
+            ThetaForecaster(seasonal_period=12),
+            [f"statsmodels.tsa.forecasting.theta.{name}" for name in ("ThetaModel", "ThetaModelResults")],
+        ),
+    ],
+    ids=["ETS", "Theta"],
+)
+def test_update_and_forecasts_build_no_statsmodels_object(est, refused, monkeypatch):
+    """update and the forecasts after it step numpy states: O(new rows). No model or results
+    object is built (the previous updates built them at every call, Theta's over the whole
+    history), the fit's results are kept as they are, and what moves does not grow with the rows."""
     y = _seasonal_series(n=150, noise=0.3, seed=9)
-    model = ETSForecaster(error="add", trend=None, seasonal="add", seasonal_period=12).fit(None, y[:120])
+    model = est.fit(None, y[:120])
+    fitted = model.models_[0]
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a statsmodels ETSModel was built")
+        raise AssertionError("a statsmodels model or results object was built")
 
-    monkeypatch.setattr(ETSModel, "__init__", refuse)
+    for name in refused:
+        monkeypatch.setattr(f"{name}.__init__", refuse)
+    sizes = set()
     for row in range(120, 150):
         model.update(None, y[row : row + 1])
         assert np.isfinite(model.predict(_h(12))).all()
         assert np.isfinite(model.predict_quantiles(_h(12), quantiles=[0.1, 0.9])).all()
+        state = model.models_[0]
+        assert state.fitted is fitted and state.nobs == row + 1
+        sizes.add(len(pickle.dumps(replace(state, fitted=None))))
+    assert len(sizes) == 1  # the moving part holds no array of the rows seen
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(_h(12)), model.predict(_h(12)))
 
 
 def test_ets_parameter_covariance_is_statsmodels_own_computed_when_read():
@@ -319,19 +350,49 @@ def test_ets_parameter_covariance_is_statsmodels_own_computed_when_read():
     assert "smoothing_level" in str(res.summary())
 
 
-def test_theta_update_equals_ses_over_the_whole_history():
-    y = np.arange(1.0, 41.0) + np.random.default_rng(10).normal(scale=0.5, size=40)
-    model = ThetaForecaster(deseasonalize=False).fit(None, y[:30])
-    b0, alpha = model.models_[0].params
-    model.update(None, y[30:])
-    np.testing.assert_array_equal(model.models_[0].params, [b0, alpha])
+@pytest.mark.parametrize(
+    "params, spec",
+    [
+        (dict(seasonal_period=12), "Theta(mul seasonal, m=12)"),
+        (dict(seasonal_period=12, method="additive"), "Theta(add seasonal, m=12)"),
+        (dict(seasonal_period=12, theta=3.5), "Theta(mul seasonal, m=12)"),
+        (dict(deseasonalize=False), "Theta(non-seasonal)"),
+    ],
+    ids=["mul", "add", "mul, theta=3.5", "non-seasonal"],
+)
+@_update_chunks
+def test_theta_update_equals_statsmodels_over_the_whole_history(params, spec, chunks):
+    """update runs the SES level over the new rows only: the forecasts and bands equal those of
+    statsmodels' results over the whole history with the fitted parameters and variance (what
+    the previous update built at every call)."""
+    from statsmodels.tsa.forecasting.theta import ThetaModel, ThetaModelResults
+
+    from tsforecast.models._theta_state import ThetaState
+
+    y = _seasonal_series(n=145, noise=0.3, seed=9)
+    model = ThetaForecaster(**params).fit(None, y[:115])  # 115 rows: the season's phase is not 0
+    assert model.model_specs_ == [spec]
+    fitted = model.models_[0]
+    b0, alpha = fitted.params
+    state = _update_in_chunks(model, y, 115, chunks).models_[0]
+    assert isinstance(state, ThetaState) and state.fitted is fitted and state.nobs == 145
     z = _on_model_scale(model, y)
-    level = z[0]
-    for value in z:
+    seasonal, sm = fitted._seasonal, fitted.model
+    mul = sm.method.startswith("mul")
+    x = z
+    if seasonal.shape[0]:
+        index = seasonal[np.arange(len(z)) % sm.period]
+        x = z / index if mul else z - index
+    level = x[0]  # statsmodels' SES starts from the first value
+    for value in x:
         level = alpha * value + (1 - alpha) * level
-    h = np.arange(1, 4)
-    expected = level + 0.5 * b0 * (h - 1 + 1 / alpha - (1 - alpha) ** 40 / alpha)
-    np.testing.assert_allclose(model.predict(_h(3)), _to_y_scale(model, expected))
+    whole = ThetaModel(z, period=sm.period, deseasonalize=sm.deseasonalize, use_test=False, method=sm.method)
+    ref = ThetaModelResults(b0, alpha, fitted.sigma2, np.array([level]), seasonal, False, whole)
+    theta = model.theta
+    np.testing.assert_allclose(model.predict(_h(13)), _to_y_scale(model, ref.forecast(13, theta)), rtol=1e-10)
+    band = ref.prediction_intervals(13, theta, alpha=0.05).to_numpy()
+    quantiles = model.predict_quantiles(_h(13), quantiles=[0.025, 0.975])
+    np.testing.assert_allclose(quantiles, _to_y_scale(model, band), rtol=1e-10)
 
 
 def test_theta_update_keeps_seasonal_indices():
@@ -339,7 +400,7 @@ def test_theta_update_keeps_seasonal_indices():
     model = ThetaForecaster(seasonal_period=12).fit(None, y[:84])
     seasonal = model.models_[0]._seasonal.copy()
     model.update(None, y[84:])
-    np.testing.assert_array_equal(model.models_[0]._seasonal, seasonal)
+    np.testing.assert_array_equal(model.models_[0].fitted._seasonal, seasonal)
     truth = _seasonal_series(n=108, noise=0.0)[96:]
     np.testing.assert_allclose(model.predict(_h(12)), truth, atol=0.5)
 

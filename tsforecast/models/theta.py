@@ -17,6 +17,7 @@ from tsforecast.models._classical import (
     _warn_season_left_out,
     standardise,
 )
+from tsforecast.models._theta_state import ThetaState
 
 __all__ = ["ThetaForecaster"]
 
@@ -33,6 +34,10 @@ class ThetaForecaster(ClassicalForecaster):
     decomposition indices, which multiply back onto the forecast. Series
     shorter than two seasons are not deseasonalised. Exogenous X is validated
     but not used.
+
+    statsmodels fits; forecasts, their quantiles and ``update`` use statsmodels'
+    formulas on numpy from the fitted parameters, the last SES level and the row
+    count, so an ``update`` costs its new rows only.
 
     Each column is fitted standardised (divided by its mean absolute step, and
     centred unless deseasonalised multiplicatively), so forecasts of ``c * y``
@@ -58,10 +63,13 @@ class ThetaForecaster(ClassicalForecaster):
 
     Attributes
     ----------
-    models_ : list of ThetaModelResults or None
+    models_ : list of ThetaModelResults, ThetaState or None
         One fitted statsmodels results object per column of y, fitted to the
         standardised column ``(y - y_offset_[j]) / y_scale_[j]`` (None for a
-        constant column, which is forecast by its value).
+        constant column, which is forecast by its value). ``update`` replaces it
+        by a ``ThetaState``: the fitted results (``.fitted``: parameters,
+        variance and seasonal indices kept), the SES level after the last row
+        and the row count, moved on numpy without re-reading the history.
     model_specs_ : list of str
         Readable model per column, e.g. ``"Theta(mul seasonal, m=24)"``.
     y_offset_, y_scale_ : ndarray of shape (n_targets_,)
@@ -145,40 +153,25 @@ class ThetaForecaster(ClassicalForecaster):
         return "Theta(non-seasonal)"
 
     def _forecast_one(self, res, horizon, exog):
-        return res.forecast(horizon, theta=float(self.theta))
+        return _state_of(res).forecast(horizon, float(self.theta))
 
     def _quantiles_one(self, res, horizon, exog, quantiles):
-        # statsmodels' Gaussian intervals (the variance of the IMA(1,1) behind SES); its standard
-        # deviation is read back from one interval, so any quantile matches its formula exactly
-        theta = float(self.theta)
-        mean = np.asarray(res.forecast(horizon, theta=theta))
-        band = res.prediction_intervals(horizon, theta=theta, alpha=0.5)
-        sd = (np.asarray(band["upper"]) - np.asarray(band["lower"])) / (2 * norm.ppf(0.75))
-        return mean[:, None] + sd[:, None] * norm.ppf(quantiles)
+        # statsmodels' Gaussian intervals: the variance of the IMA(1,1) behind SES, around the forecast
+        state = _state_of(res)
+        mean = state.forecast(horizon, float(self.theta))
+        return mean[:, None] + np.sqrt(state.forecast_variance(horizon))[:, None] * norm.ppf(quantiles)
 
     def _update_one(self, res, z_new, exog_new, column):
-        """Run the SES level over the new rows with alpha, b0 and seasonal indices fixed."""
-        from statsmodels.tsa.forecasting.theta import ThetaModel, ThetaModelResults
+        """Run the SES level over the new rows with alpha, b0 and seasonal indices fixed: O(new rows).
 
-        old, n_new = res.model, len(z_new)
-        history = np.concatenate([np.asarray(old._y).ravel(), z_new])
-        seasonal = res._seasonal
-        t = len(history) - n_new + np.arange(n_new)
-        values = z_new
-        if old.deseasonalize and seasonal.shape[0]:
-            index = seasonal[t % old.period]
-            values = values / index if old.method.startswith("mul") else values - index
-        alpha, level = float(res.params["alpha"]), float(np.asarray(res._one_step).ravel()[0])
-        for value in values:
-            level = alpha * value + (1 - alpha) * level
-        model = ThetaModel(
-            history,
-            period=old.period,
-            deseasonalize=old.deseasonalize,
-            use_test=False,
-            method=old.method,
-        )
-        # sigma2 (the forecast variance) is a fitted parameter too: computed on the fit's history
-        return ThetaModelResults(
-            float(res.params["b0"]), alpha, res.sigma2, np.array([level]), seasonal, False, model
-        )
+        No statsmodels object is built (the previous update built a ThetaModel and its results
+        over the whole concatenated history per call); the forecasts equal those of statsmodels'
+        results over the whole history with the fitted parameters. The fitted innovation
+        variance is kept, as the parameters are.
+        """
+        return _state_of(res).filter(z_new)
+
+
+def _state_of(res) -> ThetaState:
+    """The numpy state of a fitted column: ``res`` itself after an update, else from the fit."""
+    return res if isinstance(res, ThetaState) else ThetaState.from_results(res)
