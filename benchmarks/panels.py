@@ -127,7 +127,7 @@ def run_panel(name: str, folds: int, quick: bool, refit: bool = True) -> str:
     table["MASE / seasonal naive"] = table["MASE"] / naive
     header = (
         f"\n## {name}: {len(lengths)} series of {lengths.min()}-{lengths.max()} points, horizon {horizon}, "
-        f"season {period}, {folds} cutoffs, {'refit at each' if refit else 'fitted at the first, then updated'}\n"
+        f"season {period}, {folds} cutoffs, {'refit at each' if refit else 'fitted at the first, updated'}\n"
     )
     return header + table.sort_values("MASE").to_markdown(index=False, floatfmt=".3f")
 

@@ -6,7 +6,7 @@ import pytest
 from sklearn.model_selection import TimeSeriesSplit
 from test_panel import ett_panel, stocks_panel
 
-from tsforecast import NaiveForecaster
+from tsforecast import NaiveForecaster, ThetaForecaster
 from tsforecast.metrics import (
     mean_absolute_error,
     mean_absolute_scaled_error,
@@ -96,9 +96,40 @@ def test_panel_backtest_skips_folds_whose_test_stamps_no_fitted_series_has():
     assert result.scores["n_series"].min() >= 1
 
 
-def test_panel_backtest_refuses_moving_forward_without_refit():
-    with pytest.raises(ValueError, match="refits every fold"):
-        backtest(NaiveForecaster(), None, stocks_panel(), cv=TimeSeriesSplit(2, test_size=3), refit=False)
+def test_panel_backtest_without_refit_fits_once_and_updates_every_series():
+    """refit=False: one fit at the first cutoff, each later fold forecast after ``update`` with the
+    rows observed since (the parameters kept), as a user's loop of update and predict would."""
+    y = stocks_panel()
+    cv = TimeSeriesSplit(3, test_size=6)
+    model = ThetaForecaster(seasonal_period=12)
+    result = backtest(model, None, y, cv=cv, refit=False, seasonal_period=12)
+    refitted = backtest(model, None, y, cv=cv, refit=True, seasonal_period=12)
+    stamps = y.index.get_level_values(1).unique().sort_values()
+    times = y.index.get_level_values(1)
+    cutoffs = [stamps[test[0] - 1] for _, test in cv.split(stamps)]
+    by_hand = ThetaForecaster(seasonal_period=12).fit(None, y[times <= cutoffs[0]])
+    for fold, cutoff in enumerate(cutoffs):
+        if fold:
+            by_hand.update(None, y[(times > cutoffs[fold - 1]) & (times <= cutoff)])
+        future = y[(times > cutoff) & (times <= stamps[stamps.get_loc(cutoff) + 6])]
+        expected = by_hand.predict(pd.DataFrame(index=future.index))
+        rows = result.predictions.query("fold == @fold")
+        np.testing.assert_allclose(rows["y_pred"].to_numpy(), expected, rtol=1e-12)
+    assert result.scores["refit"].tolist() == [True, False, False]
+    # a later fold's fit_seconds is its update's: far below a refit's
+    assert result.scores["fit_seconds"].iloc[1:].max() < refitted.scores["fit_seconds"].iloc[1:].min()
+    # the later folds are not refitted: their parameters (and so forecasts) differ from a refit's
+    later = result.predictions["fold"] > 0
+    assert not np.allclose(result.predictions.loc[later, "y_pred"], refitted.predictions.loc[later, "y_pred"])
+    first = result.predictions["fold"] == 0
+    np.testing.assert_array_equal(
+        result.predictions.loc[first, "y_pred"], refitted.predictions.loc[first, "y_pred"]
+    )
+
+
+def test_panel_backtest_refuses_refitting_every_few_folds():
+    with pytest.raises(ValueError, match=r"refit=2, refitting every few folds, is not supported for panels"):
+        backtest(NaiveForecaster(), None, stocks_panel(), cv=TimeSeriesSplit(2, test_size=3), refit=2)
 
 
 def test_metrics_of_a_panel_average_per_series_scores():

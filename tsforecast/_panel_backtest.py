@@ -8,7 +8,9 @@ metric is computed per series and fold, with MASE scaled by each series' own in-
 seasonal-naive error, and a fold's score is the mean over its series, the way the M4
 competition averages. Test rows of series with no usable history before a cutoff (they
 start later, or are shorter than the model needs) cannot be forecast: they are counted
-in one warning, never scored silently as anything else.
+in one warning, never scored silently as anything else. With ``refit=False`` each model is
+fitted once, at the first cutoff, and every series it fitted is updated with the rows observed
+up to each later cutoff before that fold is forecast (series unseen at the fit stay unscored).
 """
 
 from __future__ import annotations
@@ -29,19 +31,28 @@ from tsforecast.panel import ShortSeriesWarning, panel_time_axis
 __all__ = ["backtest_panel"]
 
 
-def _run_fold(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray, coverages) -> tuple:
-    """Fit on the training rows, forecast the test rows of the fitted series.
-
-    Returns (scored test rows, y_pred (n, k), fit seconds, predict seconds, bounds or None).
-    """
+def _fit_series_model(estimator: Any, X: Any, y: Any, train: np.ndarray) -> tuple[Any, float]:
+    """A clone of ``estimator`` fitted on the training rows, with its fit seconds."""
     model = clone(estimator)
     t0 = time.perf_counter()
     with warnings.catch_warnings():  # the backtest names the series it could not score, once
         warnings.simplefilter("ignore", ShortSeriesWarning)
         model.fit(X.iloc[train], y.iloc[train])
-    fit_seconds = time.perf_counter() - t0
+    return model, time.perf_counter() - t0
+
+
+def _of_fitted(model: Any, y: Any, rows: np.ndarray) -> np.ndarray:
+    """The rows (positions) that belong to series the model was fitted on."""
     fitted = set(model.series_ids_)
-    test = test[np.fromiter((sid in fitted for sid in y.index.get_level_values(0)[test]), bool, len(test))]
+    return rows[np.fromiter((sid in fitted for sid in y.index.get_level_values(0)[rows]), bool, len(rows))]
+
+
+def _forecast_fold(model: Any, X: Any, y: Any, test: np.ndarray, fit_seconds: float, coverages) -> tuple:
+    """Forecast the test rows of the fitted series.
+
+    Returns (scored test rows, y_pred (n, k), fit seconds, predict seconds, bounds or None).
+    """
+    test = _of_fitted(model, y, test)
     if not len(test):  # no fitted series has rows at this fold's test stamps
         k = 1 if y.ndim == 1 else y.shape[1]
         bounds = None if coverages is None else np.empty((0, k, 2, len(coverages)))
@@ -56,15 +67,45 @@ def _run_fold(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarra
     return test, y_pred, fit_seconds, time.perf_counter() - t0, bounds
 
 
+def _run_fold(estimator: Any, X: Any, y: Any, train: np.ndarray, test: np.ndarray, coverages) -> tuple:
+    """Fit on the training rows, forecast the test rows of the fitted series (``refit=True``)."""
+    model, fit_seconds = _fit_series_model(estimator, X, y, train)
+    return _forecast_fold(model, X, y, test, fit_seconds, coverages)
+
+
+def _run_folds_updated(estimator: Any, X: Any, y: Any, position: np.ndarray, folds: list, coverages) -> list:
+    """``refit=False``: fit at the first cutoff, then update up to each later one and forecast.
+
+    Each fitted series absorbs the rows observed up to the next cutoff (``update``) before
+    that fold is forecast, so every fold is forecast from the same trained parameters.
+    Returns one ``_forecast_fold`` result per fold.
+    """
+    first = folds[0]
+    train = np.flatnonzero((position >= first.train_start) & (position < first.train_stop))
+    model, seconds = _fit_series_model(estimator, X, y, train)
+    out, seen = [], first.train_stop
+    for fold in folds:
+        if fold.train_stop > seen:  # rows between the previous cutoff and this one
+            new = _of_fitted(model, y, np.flatnonzero((position >= seen) & (position < fold.train_stop)))
+            t0 = time.perf_counter()
+            if len(new):
+                model.update(X.iloc[new], y.iloc[new])
+            seconds, seen = time.perf_counter() - t0, fold.train_stop  # a later fold's "fit": its update
+        test = np.flatnonzero((position >= fold.test_start) & (position < fold.test_stop))
+        out.append(_forecast_fold(model, X, y, test, seconds, coverages))
+    return out
+
+
 def backtest_panel(
     estimators: dict, X: Any, y: Any, cv: Any, refit: Any, metrics: list, coverages, n_jobs, keep
 ):
     """``backtest`` of a panel y; arguments as there, already resolved (metrics, coverages)."""
-    if refit is not True and refit != 1:
+    if refit is not True and refit is not False and refit not in (0, 1):
         raise ValueError(
-            f"backtest of a panel refits every fold (refit=True); refit={refit!r}, moving per-series "
-            "models forward without retraining, is not supported for panels."
+            f"backtest of a panel refits every fold (refit=True) or fits once and updates "
+            f"(refit=False); refit={refit!r}, refitting every few folds, is not supported for panels."
         )
+    refit = bool(refit)
     axis, position = panel_time_axis(y.index)
     X = pd.DataFrame(index=y.index) if X is None else X
     folds = _ms._collect_folds(cv, np.zeros((len(axis), 0)), None)  # folds of time positions
@@ -77,12 +118,23 @@ def backtest_panel(
         for name, est in estimators.items()
         for fold in folds
     ]
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(_run_fold)(
-            est, X, y, train, np.flatnonzero((position >= f.test_start) & (position < f.test_stop)), coverages
+    if refit:
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(_run_fold)(
+                est,
+                X,
+                y,
+                train,
+                np.flatnonzero((position >= f.test_start) & (position < f.test_stop)),
+                coverages,
+            )
+            for _, f, est, train in tasks
         )
-        for _, f, est, train in tasks
-    )
+    else:  # one sequence of updates per model, in the order of ``tasks``
+        sequences = Parallel(n_jobs=n_jobs)(
+            delayed(_run_folds_updated)(est, X, y, position, folds, coverages) for est in estimators.values()
+        )
+        results = [result for sequence in sequences for result in sequence]
     y_arr = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     targets = np.array(_ms._target_names(y), dtype=object)
     scores: list[dict[str, Any]] = []
@@ -114,7 +166,7 @@ def backtest_panel(
             "cutoff": axis[fold.train_stop - 1],
             "train_size": int(((position >= fold.train_start) & (position < fold.train_stop)).sum()),
             "test_size": len(test),
-            "refit": True,
+            "refit": refit or fold.number == folds[0].number,
             "fit_seconds": fit_s,
             "predict_seconds": pred_s,
             "n_series": len(seg_codes),

@@ -611,8 +611,9 @@ def backtest(
         sorted distinct stamps, so each fold has one cutoff for every series;
         metrics are computed per series (MASE scaled per series) and averaged
         over the fold's series, as in the M4 competition. The tables gain
-        ``n_series`` (scores) and ``series`` (predictions) columns; only
-        ``refit=True`` (see :mod:`tsforecast._panel_backtest`).
+        ``n_series`` (scores) and ``series`` (predictions) columns; ``refit``
+        is ``True`` or ``False`` (fit at the first cutoff, then each fitted
+        series is updated; see :mod:`tsforecast._panel_backtest`).
     cv : splitter
         Yields contiguous (train, test) blocks in time order: ``TimeSeriesSplit``
         (``gap``, ``max_train_size`` included), :class:`ExpandingWindowSplitter`,
