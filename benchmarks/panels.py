@@ -25,7 +25,11 @@ ragged, as real panels are):
 - ``stocks``: the 5 monthly stock prices in long format (GOOG starts in 2004); horizon 6,
   season 12.
 
-Run: ``python benchmarks/panels.py [--quick] [--panels etth1,ili] [--folds 3]``. ``--quick``
+With ``--step S`` the cutoffs are ``S`` stamps apart (the last test block still ends with the
+panel), so that the folds sample more than the last few weeks; ``--no-refit`` fits every model
+once, at the first cutoff, and updates it through the later ones.
+
+Run: ``python benchmarks/panels.py [--quick] [--panels etth1,ili] [--folds 3] [--step S]``. ``--quick``
 trains the neural models for at most 3 epochs (not their defaults): a smoke run for this
 2-core machine, whose figures say nothing about the defaults. Prints a table per panel and
 logs to ``benchmarks/results/panels[_quick].log``.
@@ -52,7 +56,7 @@ from tsforecast import (
     TransformerForecaster,
 )
 from tsforecast.datasets import load_etth1, load_etth2, load_ili
-from tsforecast.model_selection import backtest
+from tsforecast.model_selection import ExpandingWindowSplitter, backtest
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SHARED = Path("/work/shared/data")
@@ -99,11 +103,15 @@ def models(horizon: int, period: int, quick: bool) -> dict:
     return out
 
 
-def run_panel(name: str, folds: int, quick: bool, refit: bool = True) -> str:
+def run_panel(name: str, folds: int, quick: bool, refit: bool = True, step: int | None = None) -> str:
     build, horizon, period = PANELS[name]
     y = build()
     lengths = y.groupby(level=0).size()
-    cv = TimeSeriesSplit(n_splits=folds, test_size=horizon)
+    if step is None:  # the last ``folds`` blocks of ``horizon`` stamps
+        cv = TimeSeriesSplit(n_splits=folds, test_size=horizon)
+    else:  # cutoffs ``step`` stamps apart, the last test block ending with the panel
+        n_stamps = y.index.get_level_values(1).unique().size
+        cv = ExpandingWindowSplitter(n_stamps - horizon - (folds - 1) * step, horizon, step=step)
     rows = []
     for label, model in models(horizon, period, quick).items():
         start = time.perf_counter()
@@ -127,7 +135,8 @@ def run_panel(name: str, folds: int, quick: bool, refit: bool = True) -> str:
     table["MASE / seasonal naive"] = table["MASE"] / naive
     header = (
         f"\n## {name}: {len(lengths)} series of {lengths.min()}-{lengths.max()} points, horizon {horizon}, "
-        f"season {period}, {folds} cutoffs, {'refit at each' if refit else 'fitted at the first, updated'}\n"
+        f"season {period}, {folds} cutoffs {step or horizon} stamps apart, "
+        f"{'refit at each' if refit else 'fitted at the first, updated'}\n"
     )
     return header + table.sort_values("MASE").to_markdown(index=False, floatfmt=".3f")
 
@@ -138,6 +147,9 @@ def main(argv: list[str] | None = None) -> None:
         "--panels", default=",".join(PANELS), help=f"comma-separated, from {','.join(PANELS)}"
     )
     parser.add_argument("--folds", type=int, default=3, help="cutoffs per panel (default 3)")
+    parser.add_argument(
+        "--step", type=int, default=None, help="stamps between cutoffs (default: horizon, contiguous tests)"
+    )
     parser.add_argument("--quick", action="store_true", help="neural models train at most 3 epochs")
     parser.add_argument(
         "--no-refit",
@@ -152,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     title = f"# benchmarks/panels.py{' --quick (3 epochs: not the defaults)' if args.quick else ''}"
     refit = not args.no_refit
-    panels = (run_panel(name, args.folds, args.quick, refit) for name in args.panels.split(","))
+    panels = (run_panel(name, args.folds, args.quick, refit, args.step) for name in args.panels.split(","))
     text = "\n".join([title, *panels])
     print(text)
     RESULTS.mkdir(exist_ok=True)
