@@ -239,7 +239,10 @@ def search_arima(
             return final, key, not_converged, errors
         if finite and fallback is None:
             fallback = (final, key, not_converged)
-        errors.append(f"ARIMA{key[0]}{key[1]} forecast beyond {_PLAUSIBLE_SPANS:g} spans of the data")
+        errors.append(
+            f"ARIMA{key[0]}{key[1]} forecast "
+            + (f"beyond {_PLAUSIBLE_SPANS:g} spans of the data" if finite else "non-finite values")
+        )
     if fallback is not None:
         return (*fallback, errors)
     return None, None, False, errors
