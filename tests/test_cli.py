@@ -204,3 +204,31 @@ def test_missing_file_and_module_entry_point(tmp_path):
     assert main(["forecast", "--data", str(tmp_path / "none.csv"), "--target", "OT"]) == 2
     done = subprocess.run([sys.executable, "-m", "tsforecast", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "demo" in done.stdout
+
+
+def test_panel_backtest_whose_first_series_is_not_scored_plots_a_scored_one(tmp_path, capsys):
+    """The first series of the file ends before the folds' test stamps: the command crashed with an
+    IndexError in plot_backtest (it plotted that series, which has no forecasts) and exit code 1."""
+    months = pd.date_range("2000-01-01", periods=96, freq="MS")
+    season = 10 * np.sin(np.arange(96) * np.pi / 6)
+    frame = pd.concat(
+        [
+            pd.DataFrame({"series": "early", "month": months[:60], "value": 100 + season[:60]}),
+            pd.DataFrame({"series": "late", "month": months, "value": 50 + season + np.arange(96)}),
+            pd.DataFrame({"series": "mid", "month": months[:70], "value": 80 + season[:70]}),
+        ]
+    )
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path, index=False)
+    options = ["--id-col", "series", "--time-col", "month", "--target", "value", "--horizon", "6"]
+    code = main(
+        ["backtest", "--data", str(path), *options, "--folds", "3", "--models", "naive,snaive"]
+        + ["--out", str(tmp_path)]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "the leaderboard covers 1 of 3 series ('late'); not scored: 'early', 'mid'" in captured.out
+    assert "the plot shows series 'late' of 3" in captured.out
+    assert (tmp_path / "backtest_forecasts.png").stat().st_size > 10_000
+    untested = [line for line in captured.err.splitlines() if "UntestedSeriesWarning" in line]
+    assert len(untested) == 1 and "'early'" in untested[0]  # about the data: said once, not per model

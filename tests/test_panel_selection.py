@@ -1,19 +1,27 @@
 """Panels in model selection and metrics: cut by time, scored per series (M4 style)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.model_selection import TimeSeriesSplit
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
 from test_panel import ett_panel, stocks_panel
 
-from tsforecast import NaiveForecaster, ThetaForecaster
+from tsforecast import LSTMForecaster, NaiveForecaster, ThetaForecaster
 from tsforecast.metrics import (
+    make_mase_scorer,
     mean_absolute_error,
     mean_absolute_scaled_error,
     mean_over_series,
     symmetric_mean_absolute_percentage_error,
 )
-from tsforecast.model_selection import ExpandingWindowSplitter, backtest, temporal_train_test_split
+from tsforecast.model_selection import (
+    ExpandingWindowSplitter,
+    UntestedSeriesWarning,
+    backtest,
+    temporal_train_test_split,
+)
 from tsforecast.panel import ShortSeriesWarning
 
 
@@ -154,3 +162,148 @@ def test_metrics_of_a_panel_average_per_series_scores():
         mean_absolute_scaled_error(test, pred, y_train=train.drop("IBM", level=0))
     with pytest.raises(ValueError, match=r"reindex\(y_true.index\)"):
         symmetric_mean_absolute_percentage_error(test, pd.Series(pred, index=test.index[::-1]))
+
+
+# -- series a time cut leaves untested, empty backtests, model selection with scikit-learn ----------
+
+
+def _staggered_panel(n_early: int = 7) -> pd.Series:
+    """One daily series of 120 days, and ``n_early`` series that end 40 days before it does."""
+    stamps = pd.date_range("2020-01-01", periods=120, freq="D")
+    rng = np.random.default_rng(0)
+    pieces = {"long": pd.Series(10 + rng.normal(size=120).cumsum(), stamps)}
+    for i in range(n_early):
+        pieces[f"early{i}"] = pd.Series(10 + rng.normal(size=80).cumsum(), stamps[:80])
+    return pd.concat(pieces, names=["id", "date"]).rename("y")
+
+
+def test_panel_backtest_names_series_that_no_fold_tests():
+    """Series ending before the first test stamp were silently left out (n_series=1, no word)."""
+    y = _staggered_panel()
+    with pytest.warns(UntestedSeriesWarning) as record:
+        result = backtest(NaiveForecaster(), None, y, cv=TimeSeriesSplit(3, test_size=10), scoring="mae")
+    message = str(record[0].message)
+    assert "7 of 8 series have no rows in any fold's test block" in message
+    assert "'early0' (last stamp 2020-03-20)" in message and "and 2 more" in message
+    assert "Series ending before the first test stamp (2020-03-31): 7 of 7" in message
+    assert "Backtest them separately" in message and "align the series' ends" in message
+    assert (result.scores["n_series"] == 1).all()
+    with warnings.catch_warnings():  # every series tested: no such warning
+        warnings.simplefilter("error", UntestedSeriesWarning)
+        backtest(NaiveForecaster(), None, stocks_panel(), cv=TimeSeriesSplit(2, test_size=6), scoring="mae")
+
+
+def test_temporal_split_of_a_panel_names_series_without_test_rows_and_counts_stamps():
+    y = ett_panel()  # HUFL ends at hour 299, OT at 499, LUFL runs 250..399
+    with pytest.warns(UntestedSeriesWarning, match=r"2 of 3 series have no rows in the test part") as record:
+        _, y_test = temporal_train_test_split(y, test_size=100)
+    assert "'HUFL'" in str(record[0].message) and "'LUFL'" in str(record[0].message)
+    assert "per_series=True" in str(record[0].message)
+    assert set(y_test.index.get_level_values(0)) == {"OT"}
+    # a fraction is of the panel's distinct stamps (500), not of its rows (850)
+    stamps = y.index.get_level_values(1).unique()
+    with pytest.warns(UntestedSeriesWarning):
+        _, y_test = temporal_train_test_split(y, test_size=0.1)
+    assert y_test.index.get_level_values(1).nunique() == int(np.ceil(0.1 * len(stamps))) == 50
+
+
+def test_temporal_split_per_series_holds_out_the_last_rows_of_each_series():
+    y = ett_panel()
+    X = pd.DataFrame({"hour": y.index.get_level_values(1).hour}, index=y.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every series has test rows: no warning
+        X_train, X_val, X_test, y_train, y_val, y_test = temporal_train_test_split(
+            X, y, test_size=24, validation_size=0.1, per_series=True
+        )
+    assert X_test.index.equals(y_test.index) and X_val.index.equals(y_val.index)
+    assert len(y_train) + len(y_val) + len(y_test) == len(y)
+    for series_id, series in y.groupby(level=0):
+        times = series.index.get_level_values(1)
+        assert (y_test.xs(series_id).index == times[-24:]).all()
+        n_val = int(np.ceil(0.1 * len(series)))  # a fraction of each series' rows
+        assert (y_val.xs(series_id).index == times[-24 - n_val : -24]).all()
+        assert (y_train.xs(series_id).index == times[: -24 - n_val]).all()
+    with pytest.raises(ValueError, match=r"leaves no training rows in 1 series: 'LUFL' \(n_samples=150\)"):
+        temporal_train_test_split(y, test_size=150, per_series=True)
+    with pytest.raises(ValueError, match=r"per_series=True .* panel indexed by \(series id, time\)"):
+        temporal_train_test_split(np.arange(10.0), test_size=2, per_series=True)
+
+
+def test_panel_backtest_that_scores_nothing_says_why():
+    """refit=False fits at the first cutoff: a panel whose only tested series starts after it returned
+    an empty result whose summary() raised KeyError: 'model'."""
+    stamps = pd.date_range("2020-01-01", periods=100, freq="D")
+    y = pd.concat(
+        {"old": pd.Series(np.arange(60.0), stamps[:60]), "new": pd.Series(np.arange(15.0), stamps[85:])},
+        names=["id", "date"],
+    )
+    cv = TimeSeriesSplit(3, test_size=5)  # the test stamps are "new"'s 15, the first cutoff "old"'s end
+    with pytest.raises(ValueError, match=r"could score nothing.*'new' \(folds \[0, 1, 2\]\)") as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UntestedSeriesWarning)
+            backtest(NaiveForecaster(), None, y, cv=cv, refit=False)
+    assert "With refit=False each model is fitted once" in str(error.value)
+    assert "later first cutoff" in str(error.value)
+
+
+def test_panel_backtest_names_a_model_that_scored_no_fold():
+    """A model that fits only the series without test rows is named, not dropped from the board silently."""
+    stamps = pd.date_range("2020-01-01", periods=115, freq="D")
+    y = pd.concat(
+        {"old": pd.Series(np.arange(100.0), stamps[:100]), "new": pd.Series(np.arange(20.0), stamps[95:])},
+        names=["id", "date"],
+    )
+    models = {"naive": NaiveForecaster(), "snaive30": NaiveForecaster("seasonal", seasonal_period=30)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UntestedSeriesWarning)
+        with pytest.warns(ShortSeriesWarning, match=r"Models \['snaive30'\] scored no fold"):
+            result = backtest(models, None, y, cv=TimeSeriesSplit(2, test_size=5), scoring="mae")
+    assert list(result.summary().index) == ["naive"]
+
+
+def test_panel_backtest_flags_series_on_different_time_grids():
+    daily = pd.Series(np.arange(200.0), pd.date_range("2021-01-01", periods=200, freq="D"))
+    monthly = pd.Series(np.arange(12.0), pd.date_range("2020-08-01", periods=12, freq="MS"))
+    y = pd.concat({"daily": daily, "monthly": monthly}, names=["id", "date"])
+    with pytest.warns(UserWarning, match=r"different time grids.*1 days 00:00:00 for 'daily'.*for 'monthly'"):
+        backtest(NaiveForecaster(), None, y, cv=TimeSeriesSplit(2, test_size=30), scoring="mae")
+
+
+def test_grid_search_on_a_panel_with_the_window_splitter_cuts_time_and_scores_mase_per_series():
+    """make_mase_scorer gave NaN on every panel fold ("needs y_train_"); GridSearchCV then picked a
+    candidate from NaN scores. With the window splitter each fold has one cutoff for every series and
+    the scorer scales each series by its own training rows: the same MASE as backtest's."""
+    y = stocks_panel()
+    X = pd.DataFrame(index=y.index)
+    cv = ExpandingWindowSplitter(initial_window=90, horizon=6, step=10)
+    stamps = y.index.get_level_values(1)
+    for train, test in cv.split(X):
+        cutoff = stamps[train].max()
+        assert (stamps[test] > cutoff).all() and stamps[test].nunique() == 6
+        assert len(train) == (stamps <= cutoff).sum()  # every series, up to the one cutoff
+        assert set(y.index.get_level_values(0)[test]) == set(y.index.get_level_values(0))
+    grid = {"strategy": ["last", "seasonal"], "seasonal_period": [12]}
+    search = GridSearchCV(NaiveForecaster(), grid, cv=cv, scoring=make_mase_scorer(12), error_score="raise")
+    search.fit(X, y)
+    expected = {}
+    for strategy in grid["strategy"]:
+        model = NaiveForecaster(strategy, seasonal_period=12)
+        result = backtest(model, None, y, cv=cv, scoring="mase", seasonal_period=12)
+        expected[strategy] = result.scores["mase"]
+    for i, params in enumerate(search.cv_results_["params"]):
+        folds = [search.cv_results_[f"split{k}_test_score"][i] for k in range(cv.get_n_splits(X))]
+        np.testing.assert_allclose(folds, -expected[params["strategy"]].to_numpy(), rtol=1e-12)
+    best = min(expected, key=lambda s: expected[s].mean())
+    assert search.best_params_["strategy"] == best
+    scores = cross_validate(NaiveForecaster(), X, y, cv=cv, scoring=make_mase_scorer(1))["test_score"]
+    assert np.isfinite(scores).all()
+
+
+def test_mase_scorer_refuses_a_panel_model_without_each_series_history():
+    """A global neural model keeps each series' last lookback_ rows: the scale cannot be computed,
+    which is an error pointing to backtest, not a silent NaN."""
+    y = stocks_panel()
+    train, test = temporal_train_test_split(y, test_size=6)
+    model = LSTMForecaster(lookback=12, horizon=6, max_epochs=1, random_state=0).fit(None, train)
+    with pytest.raises(ValueError, match=r"keeps only the last 12 of its \d+ training rows.*backtest"):
+        make_mase_scorer(12)(model, pd.DataFrame(index=test.index), test)

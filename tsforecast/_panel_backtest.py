@@ -8,7 +8,11 @@ metric is computed per series and fold, with MASE scaled by each series' own in-
 seasonal-naive error, and a fold's score is the mean over its series, the way the M4
 competition averages. Test rows of series with no usable history before a cutoff (they
 start later, or are shorter than the model needs) cannot be forecast: they are counted
-in one warning, never scored silently as anything else. With ``refit=False`` each model is
+in one warning, never scored silently as anything else. Series with no rows at any fold's
+test stamps (they end before the first one: the folds cut the panel's last stamps, not each
+series' own) are named in an :class:`~tsforecast.model_selection.UntestedSeriesWarning`, and
+series on different time grids (monthly beside daily) in a warning of their own. A backtest
+that could score nothing is an error saying why. With ``refit=False`` each model is
 fitted once, at the first cutoff, and every series it fitted is updated with the rows observed
 up to each later cutoff before that fold is forecast (series unseen at the fit stay unscored).
 """
@@ -25,6 +29,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from tsforecast import model_selection as _ms
+from tsforecast._splitters import stamp_text, warn_untested
 from tsforecast.base import coverage_label
 from tsforecast.panel import ShortSeriesWarning, panel_time_axis
 
@@ -96,6 +101,63 @@ def _run_folds_updated(estimator: Any, X: Any, y: Any, position: np.ndarray, fol
     return out
 
 
+def _warn_mixed_grids(times: pd.Index, codes: np.ndarray, ids: pd.Index, order: np.ndarray) -> None:
+    """Warn when the series' stamps lie on different grids (e.g. monthly beside daily).
+
+    A series' grid is read as the smallest spacing of its stamps (one pass over the rows sorted
+    by series and time): series whose grids differ by half again or more are named.
+    """
+    values = np.asarray(times.asi8 if isinstance(times, pd.DatetimeIndex) else times)
+    if not np.issubdtype(values.dtype, np.number) or len(values) < 2:
+        return
+    c, gaps = codes[order], np.diff(values[order]).astype(np.float64)  # exact int64 differences
+    same = c[1:] == c[:-1]
+    spacing = np.full(len(ids), np.inf)
+    np.minimum.at(spacing, c[1:][same], gaps[same])
+    known = np.isfinite(spacing) & (spacing > 0)
+    if known.sum() < 2 or spacing[known].max() < 1.5 * spacing[known].min():
+        return
+    fine = np.flatnonzero(known & (spacing == spacing[known].min()))
+    coarse = np.flatnonzero(known & (spacing >= 1.5 * spacing[known].min()))
+    as_time = isinstance(times, pd.DatetimeIndex)
+
+    def label(group: np.ndarray) -> str:
+        gap = spacing[group[0]]
+        gap_text = str(pd.Timedelta(int(gap), unit=getattr(times, "unit", "ns"))) if as_time else f"{gap:g}"
+        more = f" and {len(group) - 3} more" if len(group) > 3 else ""
+        return f"{gap_text} for {', '.join(repr(ids[g]) for g in group[:3])}{more}"
+
+    warnings.warn(
+        f"The series of this panel lie on different time grids: the smallest spacing of their stamps is "
+        f"{label(fine)}, but {label(coarse[np.argsort(-spacing[coarse], kind='stable')])}. backtest cuts "
+        "one time axis, the union of every series' stamps, so a fold's test block holds a different "
+        "number of each series' own steps, and the predictions' step column counts the axis' stamps "
+        "after the cutoff, not a series' own steps. Backtest the series of each frequency separately.",
+        UserWarning,
+        stacklevel=5,
+    )
+
+
+def _nothing_scored(unscored: dict, folds: list, axis: pd.Index, refit: bool) -> ValueError:
+    """The error of a backtest that scored nothing: why, and what to change."""
+    shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscored.items())[:5])
+    more = f" and {len(unscored) - 5} more" if len(unscored) > 5 else ""
+    cutoff = stamp_text(axis[folds[0].train_stop - 1])
+    once = (
+        f" With refit=False each model is fitted once, at the first cutoff ({cutoff}), so only the "
+        "series long enough by then are ever forecast (refit=True fits every fold anew)."
+        if not refit
+        else ""
+    )
+    return ValueError(
+        f"backtest could score nothing: in none of the {len(folds)} folds was any series with test rows "
+        f"fitted before the fold's cutoff. The series with test rows, {shown}{more}, start after those "
+        f"cutoffs or have too little history before them for the model.{once} Use a later first cutoff "
+        "(a larger initial_window; fewer folds or a smaller test_size with TimeSeriesSplit), or give "
+        "series long enough to be fitted at the first cutoff."
+    )
+
+
 def backtest_panel(
     estimators: dict, X: Any, y: Any, cv: Any, refit: Any, metrics: list, coverages, n_jobs, keep
 ):
@@ -113,6 +175,20 @@ def backtest_panel(
     key = codes.astype(np.int64) * len(axis) + position  # sorts rows by (series, time)
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
+    tested = np.zeros(len(axis), dtype=bool)  # the time positions some fold tests
+    for fold in folds:
+        tested[fold.test_start : fold.test_stop] = True
+    first_test = axis[min(fold.test_start for fold in folds)]
+    warn_untested(
+        y.index,
+        tested[position],
+        first_test,
+        "any fold's test block",
+        "Backtest them separately (e.g. backtest(model, None, y.loc[ids], cv=...)), or align the series' "
+        "ends (cut the longer series to a common end) so that the folds test every series.",
+        stacklevel=5,
+    )
+    _warn_mixed_grids(y.index.get_level_values(1), codes, ids, order)
     tasks = [
         (name, fold, est, np.flatnonzero((position >= fold.train_start) & (position < fold.train_stop)))
         for name, est in estimators.items()
@@ -212,6 +288,9 @@ def backtest_panel(
                     }
                 )
             )
+    if not scores:
+        raise _nothing_scored(unscored, folds, axis, refit)
+    silent = [name for name in estimators if name not in {row["model"] for row in scores}]
     if unscored:
         shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscored.items())[:5])
         warnings.warn(
@@ -220,7 +299,14 @@ def backtest_panel(
             f"{' and more' if len(unscored) > 5 else ''}. Scores average over the series that were scored "
             "(the n_series column).",
             ShortSeriesWarning,
-            stacklevel=3,
+            stacklevel=4,
+        )
+    if silent:
+        warnings.warn(
+            f"Models {silent} scored no fold (no series they fitted had test rows), so they are missing "
+            "from the scores and the summary. Use a later first cutoff, or series long enough for them.",
+            ShortSeriesWarning,
+            stacklevel=4,
         )
     greater = {m.name: m.greater_is_better for m in metrics} | _ms._interval_names(coverages)
     predictions = pd.concat(parts, ignore_index=True) if parts else None

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tsforecast import NaiveForecaster, all_estimators
+from tsforecast._splitters import UntestedSeriesWarning
 from tsforecast._time import (
     IrregularIndexWarning,
     dominant_grid,
@@ -48,11 +49,13 @@ def _markdown(table: pd.DataFrame) -> str:
 
 
 @contextmanager
-def _reported_warnings(label: str) -> Iterator[None]:
+def _reported_warnings(label: str, said: set[str] | None = None) -> Iterator[None]:
     """Report the user-facing warnings raised inside, once each, on stderr after the block.
 
     A backtest fits a model at every fold, so one warning (a network that kept its initial weights,
     an ARIMA fit that did not converge) can repeat many times: it is printed once, with its count.
+    Warnings about the data rather than the model (series that no fold tests) are printed once per
+    run: ``said`` collects them across the models' blocks.
     Deprecation and future warnings are for developers, not for the command line's user.
     """
     with warnings.catch_warnings(record=True) as caught:
@@ -68,6 +71,10 @@ def _reported_warnings(label: str) -> Iterator[None]:
                 if issubclass(w.category, UserWarning)
             )
             for (category, message), count in counts.items():
+                if category == UntestedSeriesWarning.__name__ and said is not None:
+                    if message in said:
+                        continue
+                    said.add(message)
                 times = f" (x{count})" if count > 1 else ""
                 print(f"  {label}: {category}{times}: {message}", file=sys.stderr, flush=True)
 
@@ -337,12 +344,12 @@ def _run_backtest(
             f"{needed}); lower --folds or --horizon"
         )
     cv = TimeSeriesSplit(n_splits=folds, test_size=horizon)
-    results = []
+    results, said = [], set[str]()
     for label, model in models.items():
         start = time.perf_counter()
         if coverage is not None:
             model = _with_intervals(label, model, horizon)
-        with _reported_warnings(label):
+        with _reported_warnings(label, said):
             try:
                 result = backtest(
                     {label: model},
@@ -374,6 +381,34 @@ def _run_backtest(
     return merged
 
 
+def _describe_ids(ids: Sequence[Any], limit: int = 5) -> str:
+    shown = ", ".join(repr(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _plotted_series(predictions: pd.DataFrame, y, models: list[str]) -> tuple[Any, list[str]]:
+    """The series of a panel to plot, and the models to draw on it; says which series were scored.
+
+    The plot shows the first series (in the file's order) that every one of ``models`` forecast,
+    else the one the most of them forecast (a series that no model forecast has nothing to plot).
+    When some series were never scored, the leaderboard covers only the others: that is printed.
+    """
+    ids = list(pd.unique(y.index.get_level_values(0)))
+    pairs = set(predictions[["series", "model"]].drop_duplicates().itertuples(index=False, name=None))
+    scored = [sid for sid in ids if any((sid, m) in pairs for m in pd.unique(predictions["model"]))]
+    if len(scored) < len(ids):
+        left_out = [sid for sid in ids if sid not in set(scored)]
+        print(
+            f"the leaderboard covers {len(scored)} of {len(ids)} series ({_describe_ids(scored)}); not "
+            f"scored: {_describe_ids(left_out)} (no rows in the folds' test blocks, which are the panel's "
+            "last stamps, or too little history before them: see the warnings above)"
+        )
+    shown_id = max(scored, key=lambda sid: sum((sid, m) in pairs for m in models))  # first of the best
+    drawn = [m for m in models if (shown_id, m) in pairs]
+    print(f"the plot shows series {shown_id!r} of {len(ids)}")
+    return shown_id, drawn
+
+
 def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
     from tsforecast.plotting import plot_backtest
 
@@ -384,16 +419,17 @@ def _write_outputs(result, y, out: Path, stem: str) -> pd.DataFrame:
     result.predictions.to_csv(out / f"{stem}_predictions.csv", index=False)
     target = y.columns[0] if isinstance(y, pd.DataFrame) else None
     best = list(board.index[:3])
-    if is_panel(y):  # the plot shows the first series; the tables hold all
-        first = y.index.get_level_values(0)[0]
-        print(f"the plot shows series {first!r} of {y.index.get_level_values(0).nunique()}")
-        rows = result.predictions["series"] == first
+    if is_panel(y):  # the plot shows one scored series; the tables hold all
+        shown_id, best = _plotted_series(result.predictions, y, best)
+        rows = result.predictions["series"] == shown_id
         result = type(result)(
             result.scores, result.predictions[rows], result.metrics, result.greater_is_better
         )
-        y = y.xs(first, level=0)
-    folds = result.scores[result.scores["model"] == best[0]]
-    shown = int(folds["test_size"].sum() + 3 * folds["test_size"].iloc[0])  # the folds and some history
+        y = y.xs(shown_id, level=0)
+        shown = len(y)  # plot_backtest keeps the history just before the first forecast
+    else:
+        folds = result.scores[result.scores["model"] == best[0]]
+        shown = int(folds["test_size"].sum() + 3 * folds["test_size"].iloc[0])  # the folds and some history
     axes = plot_backtest(result, y.iloc[-shown:], models=best, target=target)
     figure = np.atleast_1d(axes)[0].figure
     figure.set_size_inches(11, 6)

@@ -30,6 +30,7 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.metrics import get_scorer as _sklearn_get_scorer
 from sklearn.metrics import get_scorer_names as _sklearn_get_scorer_names
@@ -44,7 +45,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from tsforecast._constraints import Number
-from tsforecast.panel import is_panel, mean_over_series
+from tsforecast.panel import is_panel, is_panel_fitted, mean_over_series
 
 __all__ = [
     "CRPS_QUANTILES",
@@ -439,8 +440,63 @@ def _find_y_train(estimator: Any) -> np.ndarray | None:
     return None
 
 
+def _find_panel_forecaster(estimator: Any) -> Any:
+    """The forecaster fitted on a panel inside ``estimator`` (through a Pipeline or search), or None."""
+    if is_panel_fitted(estimator):
+        return estimator
+    best = getattr(estimator, "best_estimator_", None)  # GridSearchCV and friends
+    if best is not None:
+        return _find_panel_forecaster(best)
+    steps = getattr(estimator, "steps", None)  # Pipeline: the final step
+    if isinstance(steps, list) and steps:
+        return _find_panel_forecaster(steps[-1][1])
+    return None
+
+
+def _panel_y_train(estimator: Any, y_true: Any) -> pd.DataFrame:
+    """The training rows of every series of a panel ``y_true``, as a panel, from the fitted models.
+
+    Each series' model (its fitted clone, or a neural model's view of the series) must hold the
+    whole training history of the series (``len(y_train_) == n_train_``): the MASE scale is the
+    in-sample seasonal-naive MAE over all of it, and a shorter tail would give another scale.
+    """
+    forecaster = _find_panel_forecaster(estimator)
+    if forecaster is None:
+        raise ValueError(
+            "y is a panel indexed by (series id, time), so MASE scales each series by the seasonal-naive "
+            "error over its own training rows, which the scorer reads from the per-series models of an "
+            f"estimator fitted on a panel; {type(estimator).__name__} was not fitted on one. Fit it on the "
+            "panel, or score panels with tsforecast.model_selection.backtest(..., scoring='mase')."
+        )
+    ids = pd.unique(y_true.index.get_level_values(0))
+    blocks = []
+    for series_id in ids:
+        model = forecaster._series_model(series_id)
+        history, n_train = getattr(model, "y_train_", None), getattr(model, "n_train_", None)
+        if history is None or n_train is None or len(history) != n_train:
+            kept = "none" if history is None else f"only the last {len(history)}"
+            raise ValueError(
+                f"MASE scales series {series_id!r} by the seasonal-naive error over its training rows, but "
+                f"{type(forecaster).__name__} keeps {kept} of its {n_train} training rows (a global neural "
+                "model keeps each series' last lookback_ rows), so the scale cannot be computed from the "
+                "fitted model. Score panels with tsforecast.model_selection.backtest(model, X, y, cv=..., "
+                "scoring='mase', seasonal_period=m), which scales each series by its training rows, or "
+                "with mean_absolute_scaled_error(y_true, y_pred, y_train=<the training panel>)."
+            )
+        blocks.append(np.asarray(history, dtype=np.float64).reshape(len(history), -1))
+    lengths = [len(block) for block in blocks]
+    index = pd.MultiIndex.from_arrays(
+        [np.repeat(np.asarray(ids, dtype=object), lengths), np.concatenate([np.arange(n) for n in lengths])]
+    )
+    return pd.DataFrame(np.vstack(blocks), index=index)
+
+
 class _MASEScorer:
-    """Negated MASE scorer; the scale comes from the fitted estimator's ``y_train_``."""
+    """Negated MASE scorer; the scale comes from the fitted estimator's ``y_train_``.
+
+    For a panel ``y`` (indexed by (series id, time)) each series is scaled by its own training
+    rows, read from the fitted per-series models, and the MASE is averaged over the series.
+    """
 
     def __init__(self, seasonal_period: int = 1) -> None:
         self.seasonal_period = seasonal_period
@@ -452,6 +508,15 @@ class _MASEScorer:
         y_true: ArrayLike,
         sample_weight: ArrayLike | None = None,
     ) -> float:
+        if is_panel(y_true):  # predict first: its errors name unseen or unfitted series
+            y_pred = np.asarray(estimator.predict(X))
+            return -mean_absolute_scaled_error(
+                y_true,
+                y_pred.reshape(len(y_pred), -1) if y_pred.ndim == 1 and np.ndim(y_true) == 2 else y_pred,
+                y_train=_panel_y_train(estimator, y_true),
+                seasonal_period=self.seasonal_period,
+                sample_weight=sample_weight,
+            )
         y_train = _find_y_train(estimator)
         if y_train is None:
             raise TypeError(
@@ -486,6 +551,16 @@ def make_mase_scorer(seasonal_period: int = 1) -> Callable[..., float]:
     ``TransformedTargetRegressor`` (mapped back to the original scale) and a
     fitted search (``best_estimator_``). Greater is better, so the loss is negated.
 
+    Panels (``y`` indexed by (series id, time), e.g. in ``GridSearchCV`` with
+    :class:`~tsforecast.model_selection.ExpandingWindowSplitter`): each series
+    is scaled by the seasonal-naive MAE over its own training rows, read from
+    the estimator's fitted per-series models, and the MASE is averaged over the
+    series, as :func:`~tsforecast.model_selection.backtest` scores. A model that
+    does not keep each series' whole history (a global neural model keeps the
+    last ``lookback_`` rows) raises a ``ValueError`` pointing to ``backtest``,
+    never a silent NaN; scikit-learn turns a scorer's error into a NaN score with
+    a warning unless ``error_score="raise"``.
+
     Parameters
     ----------
     seasonal_period : int, default=1
@@ -494,7 +569,8 @@ def make_mase_scorer(seasonal_period: int = 1) -> Callable[..., float]:
     Returns
     -------
     scorer : callable
-        Picklable; raises ``TypeError`` when the estimator has no ``y_train_``.
+        Picklable; raises ``TypeError`` when the estimator has no ``y_train_``,
+        ``ValueError`` when a panel's series' histories are not all there.
 
     Examples
     --------

@@ -8,6 +8,12 @@ contiguous training block followed by a contiguous test block defines the
 origins: :class:`~sklearn.model_selection.TimeSeriesSplit` (with ``gap`` and
 ``max_train_size``), or :class:`ExpandingWindowSplitter` and
 :class:`SlidingWindowSplitter` for those who think in windows and horizons.
+
+Panels (indexed by (series id, time)) are cut on their time axis by ``backtest``
+whatever the splitter; scikit-learn's ``GridSearchCV`` and ``cross_validate`` need
+:class:`ExpandingWindowSplitter` or :class:`SlidingWindowSplitter` to do the same
+(``TimeSeriesSplit`` there counts rows, and on a panel sorted by series tests one
+series and trains on the others).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from tsforecast._splitters import (
     _POSITIVE,
     ExpandingWindowSplitter,
     SlidingWindowSplitter,
+    UntestedSeriesWarning,
     temporal_train_test_split,
 )
 from tsforecast.base import BaseForecaster, check_levels, coverage_label, interval_levels
@@ -42,6 +49,7 @@ __all__ = [
     "BacktestResult",
     "ExpandingWindowSplitter",
     "SlidingWindowSplitter",
+    "UntestedSeriesWarning",
     "backtest",
     "temporal_train_test_split",
 ]
@@ -608,12 +616,18 @@ def backtest(
     y : Series, DataFrame or array-like of shape (n_samples,) or (n_samples, n_targets)
         The series; several columns are several series (``target`` in the output).
         A panel indexed by (series id, time) is cut by time: ``cv`` splits its
-        sorted distinct stamps, so each fold has one cutoff for every series;
-        metrics are computed per series (MASE scaled per series) and averaged
-        over the fold's series, as in the M4 competition. The tables gain
-        ``n_series`` (scores) and ``series`` (predictions) columns; ``refit``
-        is ``True`` or ``False`` (fit at the first cutoff, then each fitted
-        series is updated; see :mod:`tsforecast._panel_backtest`).
+        time axis (the sorted distinct stamps of all series), so each fold has
+        one cutoff for every series and its test block is the panel's next
+        stamps, not each series' own last points. Metrics are computed per
+        series (MASE scaled per series) and averaged over the fold's series,
+        as the M4 competition averages. Series with no rows at any fold's test
+        stamps (they end before the first one) are not scored and are named in
+        an :class:`UntestedSeriesWarning`; a backtest that scores nothing is a
+        ``ValueError``. The tables gain ``n_series`` (scores) and ``series``
+        (predictions) columns, and ``step`` counts the panel's stamps after
+        the cutoff; ``refit`` is ``True`` or ``False`` (fit at the first
+        cutoff, then each fitted series is updated; see
+        :mod:`tsforecast._panel_backtest`).
     cv : splitter
         Yields contiguous (train, test) blocks in time order: ``TimeSeriesSplit``
         (``gap``, ``max_train_size`` included), :class:`ExpandingWindowSplitter`,
