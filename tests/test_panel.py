@@ -1,6 +1,7 @@
 """Panels: y and X indexed by (series id, time), series of different lengths and starts."""
 
 import pickle
+import warnings
 
 import joblib
 import numpy as np
@@ -9,8 +10,9 @@ import pytest
 from sklearn.base import clone
 
 from tsforecast import ARIMAForecaster, ETSForecaster, NaiveForecaster
+from tsforecast._time import IrregularIndexWarning
 from tsforecast.datasets import load_etth1, load_stocks_monthly
-from tsforecast.panel import ShortSeriesWarning, is_panel, split_panel
+from tsforecast.panel import MixedFrequencyWarning, ShortSeriesWarning, is_panel, split_panel
 
 
 def stocks_panel() -> pd.Series:
@@ -309,3 +311,87 @@ def test_split_panel_reads_the_panel_in_place():
     for layout in (y, _interleaved(y)):
         part = split_panel(layout, None)[7]
         pd.testing.assert_series_equal(part.y, layout.xs(7).rename_axis(None), check_freq=False)
+
+
+# -- what real panels bring: mixed kinds and frequencies, short series, gaps, swapped levels ------
+
+
+def _with_series(y: pd.Series, series_id, times, values=1.0) -> pd.Series:
+    extra = pd.Series(values, index=pd.MultiIndex.from_product([[series_id], times]), name=y.name)
+    return pd.concat([y, extra.rename_axis(y.index.names)])
+
+
+def test_a_time_level_mixing_dates_and_integers_names_the_odd_series():
+    y = stocks_panel()
+    ibm = y.xs("IBM")
+    mixed = _with_series(y.drop("IBM", level=0), "IBM", range(len(ibm)), ibm.to_numpy())
+    assert mixed.index.levels[1].dtype == object
+    with pytest.raises(
+        ValueError,
+        match=r"mixes kinds of time stamps: series 'IBM' has integer stamps \(e.g. 0\), while 4 other "
+        r"series have datetime stamps.*pd.to_datetime",
+    ):
+        NaiveForecaster().fit(None, mixed)
+
+
+@pytest.mark.filterwarnings("ignore:The DatetimeIndex has no regular frequency")  # the fit of 'NEW' alone
+@pytest.mark.parametrize("n_points", [1, 2])
+def test_a_series_too_short_to_show_its_frequency_takes_the_panels(n_points):
+    y = stocks_panel()
+    months = pd.date_range("2012-01-01", periods=n_points, freq="MS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # neither an irregular index nor mixed frequencies
+        model = NaiveForecaster().fit(None, _with_series(y, "NEW", months))
+    future = model.forecast(2).xs("NEW").index
+    expected = pd.date_range(months[-1], periods=3, freq="MS")[1:]
+    assert future.equals(expected) or list(future) == list(expected)
+    off_grid = pd.DatetimeIndex(["2012-01-15"])  # not a month start: named, counted by position
+    with pytest.warns(IrregularIndexWarning, match=r"Series 'NEW' have too few time stamps \(1\).*'MS'"):
+        NaiveForecaster().fit(None, _with_series(y, "NEW", off_grid))
+
+
+def test_series_of_different_frequencies_are_named_at_fit():
+    y = stocks_panel()
+    daily = pd.date_range("2010-01-01", periods=90, freq="D")
+    with pytest.warns(
+        MixedFrequencyWarning,
+        match=r"different frequencies: 'MS' for 5 series \('AAPL', .*\); 'D' for 1 series \('DAILY'\)",
+    ):
+        model = NaiveForecaster().fit(None, _with_series(y, "DAILY", daily))
+    assert model.forecast(1).xs("DAILY").index[0] == daily[-1] + pd.Timedelta(days=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MixedFrequencyWarning)
+        NaiveForecaster().fit(None, y)  # one frequency: silent
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_and_inf_errors_name_the_series_and_times(bad):
+    y = stocks_panel().copy()
+    y.loc[("IBM", pd.Timestamp("2005-03-01"))] = bad
+    kind = "NaN" if np.isnan(bad) else "inf"
+    match = rf"y contains {kind} .* in series 'IBM' at times \[Timestamp\('2005-03-01.*groupby\(level=0\)"
+    with pytest.raises(ValueError, match=match):
+        NaiveForecaster().fit(None, y)
+    clean = stocks_panel()
+    cut = clean.index.get_level_values(1) <= pd.Timestamp("2005-01-01")
+    model = NaiveForecaster().fit(None, clean[cut])
+    new = y[~cut & (y.index.get_level_values(1) <= pd.Timestamp("2005-06-01"))]
+    with pytest.raises(ValueError, match=match):
+        model.update(None, new)
+    X = pd.DataFrame({"f": 1.0}, index=clean.index)
+    X.iloc[3] = bad
+    with pytest.raises(ValueError, match=rf"X contains {kind} .* in series 'AAPL' at times"):
+        ARIMAForecaster(order=(1, 0, 0)).fit(X, clean)
+
+
+def test_x_with_swapped_levels_gets_a_hint_and_unsorted_rows_are_refused():
+    model = NaiveForecaster().fit(None, stocks_panel())
+    X = future_rows(model, 3)
+    with pytest.raises(ValueError, match=r"X's index levels look swapped.*\(series id, time\).*swaplevel"):
+        model.predict(X.swaplevel())
+    reversed_ibm = pd.DataFrame(index=X.xs("IBM", drop_level=False).index[::-1])
+    with pytest.raises(ValueError, match=r"Series 'IBM' of X is not sorted in increasing time order"):
+        model.predict(reversed_ibm)
+    unseen = pd.DataFrame(index=pd.MultiIndex.from_tuples([("NFLX", X.index[0][1])]))
+    with pytest.raises(ValueError, match=r"Series 'NFLX' of X were not seen in fit"):
+        model.predict(unseen)  # an unseen id is not mistaken for swapped levels

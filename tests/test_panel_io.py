@@ -92,7 +92,7 @@ def test_to_sktime_takes_pd_multiindex_panels_whole():
     assert isinstance(wrapped.estimator_.series_ids_, np.ndarray)  # one tsforecast panel fit
     assert pred.index.nlevels == 2 and len(pred) == 10
     direct = NaiveForecaster(strategy="drift").fit(None, y)
-    # sktime forecasts every series from the panel's one cutoff, the latest stamp
+    # every series from its own end (here all five end in March 2010), as sktime does
     np.testing.assert_allclose(pred.to_numpy(), direct.predict(pd.DataFrame(index=pred.index)))
 
 

@@ -133,3 +133,40 @@ def test_plot_forecast_draws_every_forecast_column_of_one_series(tmp_path):
     labels = [line.get_label() for line in ax.get_lines()]
     assert "lstm" in labels and "naive" in labels
     ax.figure.savefig(tmp_path / "two.png")
+
+
+def _ragged_panel(etth1) -> pd.Series:
+    """Three hourly series: 'b' ends 100 hours before 'a', 'short' has 20 hours."""
+    pieces = {"a": etth1["OT"].iloc[:300], "b": etth1["HUFL"].iloc[50:200], "short": etth1["LUFL"].iloc[:20]}
+    return pd.concat(pieces, names=["id", "time"]).rename("load")
+
+
+def test_plot_forecast_history_is_per_series_of_a_panel(etth1):
+    y = _ragged_panel(etth1)
+    forecast = NaiveForecaster().fit(None, y).forecast(6)
+    ax = plot_forecast(y, forecast, series=["a", "b"], history=24)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    for series in ("a", "b"):  # each series' own last 24 hours, though 'b' ends 100 hours earlier
+        values = np.asarray(lines[f"{series} history"].get_ydata(), dtype=float)
+        np.testing.assert_array_equal(values[~np.isnan(values)], y.xs(series).to_numpy()[-24:])
+        x = pd.DatetimeIndex(lines[f"{series} history"].get_xdata())
+        assert x.is_monotonic_increasing
+
+
+def test_plot_forecast_names_a_series_left_out_of_the_forecast(etth1):
+    y = _ragged_panel(etth1)
+    with pytest.warns(UserWarning, match="'short'"):
+        forecast = NaiveForecaster(strategy="seasonal", seasonal_period=24).fit(None, y).forecast(6)
+    with pytest.raises(ValueError, match=r"series \['short'\] were not forecast: they are in y.*too short"):
+        plot_forecast(y, forecast, series="short")
+    with pytest.raises(ValueError, match=r"series \['nope'\] are not in the panel"):
+        plot_forecast(y, forecast, series="nope")
+
+
+def test_plot_backtest_without_any_forecast_is_a_clear_error(hourly_ot):
+    result = backtest(
+        NaiveForecaster(), None, hourly_ot, cv=ExpandingWindowSplitter(200, horizon=10, step=10)
+    )
+    empty = type(result)(result.scores, result.predictions.iloc[:0], result.metrics, result.greater_is_better)
+    with pytest.raises(ValueError, match="no forecasts to plot"):
+        plot_backtest(empty, hourly_ot)

@@ -446,3 +446,47 @@ def test_import_without_sktime_says_how_to_install():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "sktime" not in tsforecast.__all__
+
+
+# -- panels: each series' own cutoff, as sktime's own forecasters -----------------------------
+
+
+def _ragged_hourly_panel(period: bool = False) -> pd.DataFrame:
+    """Three hourly series ending at different times (as a long-format CSV gives: no freq)."""
+    frame = tsforecast.datasets.load_etth1()
+    pieces = {"a": frame["OT"].iloc[:200], "b": frame["HUFL"].iloc[30:176], "c": frame["LUFL"].iloc[10:150]}
+    y = pd.concat(pieces, names=["id", "time"]).to_frame("y")
+    times = pd.DatetimeIndex(y.index.get_level_values(1).to_numpy())  # freq=None, as read from a file
+    assert times.freq is None
+    level = times.to_period("h") if period else times
+    y.index = pd.MultiIndex.from_arrays([y.index.get_level_values(0), level], names=["id", "time"])
+    return y
+
+
+@pytest.mark.parametrize("period", [False, True], ids=["datetime", "period"])
+def test_to_sktime_panel_forecasts_each_series_from_its_own_end_as_sktime_does(period):
+    y = _ragged_hourly_panel(period)
+    ends = y.reset_index().groupby("id")["time"].max()
+    assert ends["a"] > ends["b"] > ends["c"]  # ragged ends
+    ours = to_sktime(NaiveForecaster()).fit(y, fh=[1, 2, 3])
+    pred = ours.predict()
+    with warnings.catch_warnings():  # sktime's clone per series warns about remember_data
+        warnings.simplefilter("ignore", FutureWarning)
+        theirs = _sk(SktimeNaive, strategy="last").fit(y, fh=[1, 2, 3]).predict()
+    # sktime fits one clone per series: each series' next steps after its own last time point
+    pd.testing.assert_frame_equal(pred.sort_index(), theirs.sort_index(), check_freq=False)
+    for series, end in ends.items():
+        assert pred.xs(series).index[0] == end + (1 if period else pd.Timedelta(hours=1))
+    # the estimator's own panel forecast agrees; intervals use the same rows
+    direct = NaiveForecaster().fit(None, y["y"]).forecast(3)
+    np.testing.assert_array_equal(pred["y"].to_numpy(), direct.to_numpy())
+    assert ours.predict_interval(coverage=0.9).index.equals(pred.index)
+    # an absolute horizon is the same stamps for every series, as in sktime
+    stamps = pd.Index([ends["a"] + (2 if period else pd.Timedelta(hours=2))])
+    absolute = ForecastingHorizon(stamps, is_relative=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        theirs = _sk(SktimeNaive, strategy="last").fit(y).predict(fh=absolute)
+    pd.testing.assert_frame_equal(
+        ours.predict(fh=absolute).sort_index(), theirs.sort_index(), check_freq=False
+    )

@@ -108,9 +108,33 @@ def check_finite(obj, name: str) -> None:
     if finite.all():
         return
     kind = "NaN" if np.isnan(values).any() else "inf"
+    index = pandas_index(obj)
+    if isinstance(index, pd.MultiIndex) and index.nlevels == 2:  # a panel: name the series
+        raise ValueError(
+            f"Input {name} contains {kind} (missing or infinite values) in "
+            f"{_bad_rows_of_series(finite, index)}. Forecasters need gap-free series: fill the gaps "
+            f"of each series first (e.g. `{name}.groupby(level=0).ffill()`, or an interpolation "
+            "per series); rows are time steps, so they are never dropped silently."
+        )
     raise ValueError(
         f"Input {name} contains {kind} (missing or infinite values) at rows "
-        f"{first_bad_rows(values, pandas_index(obj))}. Forecasters need a gap-free series: fill "
+        f"{first_bad_rows(values, index)}. Forecasters need a gap-free series: fill "
         f"the gaps first (e.g. `{name}.interpolate()` or `.ffill()`); rows are time steps, "
         "so they are never dropped silently."
     )
+
+
+def _bad_rows_of_series(finite: np.ndarray, index: pd.MultiIndex, limit: int = 5) -> str:
+    """``series 'a' at times [...], series 'b' at times [...]`` for the rows of a panel with NaN/inf."""
+    rows = np.flatnonzero(~finite.reshape(len(finite), -1).all(axis=1))
+    codes = index.codes[0][rows]
+    _, first = np.unique(codes, return_index=True)
+    series_codes = codes[np.sort(first)]  # the series in the order of their first bad row
+    parts = []
+    for code in series_codes[:limit]:
+        bad = rows[codes == code]
+        times = list(index[bad[:limit]].get_level_values(1))
+        more = f" and {len(bad) - limit} more" if len(bad) > limit else ""
+        parts.append(f"series {index.levels[0][code]!r} at times {times}{more}")
+    others = len(series_codes) - limit
+    return ", ".join(parts) + (f" (and {others} more series)" if others > 0 else "")

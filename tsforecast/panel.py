@@ -16,7 +16,9 @@ Every forecaster accepts panels through :class:`~tsforecast.base.BaseForecaster`
   one global network.
 - ``predict(X)``, ``predict_quantiles``, ``predict_interval`` and ``forecast(X)`` take
   future rows in the same two-level form (any subset of the fitted series, any steps after
-  each series' own end) and answer one row per row of X, in X's row order.
+  each series' own end) and answer one row per row of X, in X's row order. The series' rows
+  may be interleaved in any order, but within one series X's rows must be in increasing time
+  order (rows out of order, or a repeated stamp, are refused naming the series).
 - ``forecast(h)`` answers every fitted series' next ``h`` steps, indexed by (series, time).
 
 Parallelism: per-series fits run through ``joblib.Parallel(n_jobs=...)``. ``n_jobs`` is the
@@ -28,6 +30,8 @@ resolves from the active ``joblib.parallel_config`` (one job by default). So
 
 from __future__ import annotations
 
+import datetime
+import numbers
 import warnings
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
@@ -38,9 +42,11 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
-from tsforecast._time import time_index_disorder
+from tsforecast._time import IrregularIndexWarning, TimeIndexWarning, regular_step, time_index_disorder
+from tsforecast._validation import check_finite, check_numeric
 
 __all__ = [
+    "MixedFrequencyWarning",
     "PanelSeries",
     "ShortSeriesWarning",
     "is_panel",
@@ -51,6 +57,16 @@ __all__ = [
 
 class ShortSeriesWarning(UserWarning):
     """Some series of a panel are shorter than the model needs, so they were left out of fit."""
+
+
+class MixedFrequencyWarning(TimeIndexWarning):
+    """The series of a panel were sampled at different frequencies (e.g. monthly and daily).
+
+    Each series is forecast on its own frequency, but a panel is cut by time as a whole
+    (``backtest``, the splitters, ``temporal_train_test_split``: every stamp of any series is
+    one step of the panel's time axis), so a fold of h steps would be h of the finest series'
+    stamps for every series.
+    """
 
 
 def is_panel(obj: Any) -> bool:
@@ -99,10 +115,12 @@ class PanelSeries:
     many series costs a few bytes per series, not per point.
     """
 
-    __slots__ = ("_panel", "_rows", "id")
+    __slots__ = ("_panel", "_rows", "freq", "id")
 
     def __init__(self, series_id: Hashable, panel: _PanelData, rows: slice | np.ndarray):
         self.id, self._panel, self._rows = series_id, panel, rows
+        #: the panel's frequency, given to a DatetimeIndex too short to show its own (see fit_panel)
+        self.freq: Any = None
 
     def __len__(self) -> int:
         rows = self._rows
@@ -117,7 +135,10 @@ class PanelSeries:
     @property
     def time(self) -> pd.Index:
         """The series' time stamps (built from the panel's time level when read)."""
-        return self._panel.time(self._rows)
+        time = self._panel.time(self._rows)
+        if self.freq is not None:
+            return pd.DatetimeIndex(time, freq=self.freq)
+        return time
 
     @property
     def y(self) -> pd.Series | pd.DataFrame | None:
@@ -241,6 +262,70 @@ def _check_series_time(series_id: Hashable, time: pd.Index, name: str) -> None:
         )
 
 
+def _time_kind(stamp: Any) -> str:
+    """What a stamp of an object-dtype time level is: a date, a period, an integer, ..."""
+    if isinstance(stamp, (datetime.date, np.datetime64)):
+        return "datetime"
+    if isinstance(stamp, pd.Period):
+        return f"period[{stamp.freqstr}]"
+    if isinstance(stamp, numbers.Integral) and not isinstance(stamp, bool):
+        return "integer"
+    if isinstance(stamp, numbers.Real):
+        return "float"
+    if isinstance(stamp, str):
+        return "text"
+    return type(stamp).__name__
+
+
+def _check_time_kinds(
+    series: list[PanelSeries], index: pd.MultiIndex, bounds: np.ndarray, order: np.ndarray | None, name: str
+) -> None:
+    """Refuse a time level that mixes kinds of stamps (dates for some series, integers for others).
+
+    pandas keeps such a level as objects, so no series would have a time axis: each would fall
+    back to positions and forecasts would be labelled by row number. Only an object level can
+    mix kinds, so a typed level (datetime, period, integer) costs nothing here.
+    """
+    level = index.levels[1]
+    if level.dtype != object or len(level) == 0:
+        return
+    kinds = np.array([_time_kind(stamp) for stamp in level], dtype=object)
+    codes = index.codes[1] if order is None else index.codes[1][order]
+    per_series = []
+    for begin, end in zip(bounds[:-1], bounds[1:], strict=True):
+        present = codes[begin:end]
+        present = present[present >= 0]
+        per_series.append(tuple(sorted(set(kinds[np.unique(present)]))))
+    counts: dict[tuple, int] = {}
+    for found in per_series:
+        counts[found] = counts.get(found, 0) + 1
+    if len(counts) == 1 and len(per_series[0]) <= 1:
+        return
+    single = {found: n for found, n in counts.items() if len(found) == 1}
+    usual = max(single, key=lambda found: single[found]) if single else ()  # the kind most series have
+    odd: dict[tuple, list] = {}
+    for part, found in zip(series, per_series, strict=True):
+        if found != usual:
+            odd.setdefault(found, []).append(part.id)
+    example = {kind: level[int(np.flatnonzero(kinds == kind)[0])] for kind in set(kinds)}
+    described = "; ".join(
+        f"series {_describe(ids)} {'has' if len(ids) == 1 else 'have'} {' and '.join(found)} stamps "
+        f"(e.g. {example[found[0]]!r})"
+        for found, ids in odd.items()
+    )
+    others = (
+        f", while {counts[usual]} other series have {' and '.join(usual)} stamps (e.g. {example[usual[0]]!r})"
+        if usual
+        else ""
+    )
+    raise ValueError(
+        f"The time level of {name} mixes kinds of time stamps: {described}{others}. "
+        "Every series needs the same kind of stamps to be forecast on its time axis: convert "
+        "those series' times first (e.g. dates with `pd.to_datetime`, or row numbers for every "
+        "series), or fit them as a separate panel."
+    )
+
+
 def split_panel(y: Any, X: Any, name: str = "y") -> list[PanelSeries]:
     """Split a panel ``y`` (and ``X`` with the same index) into its series.
 
@@ -279,6 +364,7 @@ def split_panel(y: Any, X: Any, name: str = "y") -> list[PanelSeries]:
         )
         for series_id, begin, end in zip(ids, bounds[:-1], bounds[1:], strict=True)
     ]
+    _check_time_kinds(series, lead.index, bounds, order, lead_name)
     for position in _series_to_check(lead.index, bounds, order):
         _check_series_time(series[position].id, series[position].time, lead_name)
     return series
@@ -342,7 +428,13 @@ def fit_panel(estimator: Any, X: Any, y: Any) -> Any:
     if isinstance(y, pd.DataFrame) and y.shape[1] == 0:
         raise ValueError("y is a panel with no columns: give at least one target column.")
     _forget_fit(estimator)
-    series = _leave_out_short(estimator, split_panel(y, X))
+    parts = split_panel(y, X)
+    for data, data_name in ((y, "y"), (X, "X")):  # here, so that the errors name the series
+        if data is not None:
+            check_numeric(data, data_name)
+            check_finite(data, data_name)
+    series = _leave_out_short(estimator, parts)
+    _lend_panel_frequency(series)
     short = estimator.short_series_
     estimator._fit_panel(series)
     estimator.short_series_ = short
@@ -357,7 +449,86 @@ def fit_panel(estimator: Any, X: Any, y: Any) -> Any:
     if X is not None and X.shape[1] and all(isinstance(c, str) for c in X.columns):
         estimator.feature_names_in_ = np.asarray(X.columns, dtype=object)
     estimator.n_train_ = len(y)
+    _warn_mixed_frequencies(estimator)
     return estimator
+
+
+#: Fewest stamps from which a DatetimeIndex shows its frequency (``pd.infer_freq`` needs three).
+_FEWEST_TO_INFER = 3
+#: How many series' frequencies are read to find the panel's frequency for its shortest series.
+_SERIES_TO_READ = 50
+
+
+def _lend_panel_frequency(series: list[PanelSeries]) -> None:
+    """Give the panel's frequency to datetime series too short to show their own.
+
+    One or two stamps show no frequency (two show a spacing: 31 days, not "month start"), so
+    such a series alone would be counted by position, or on a wrong spacing, and forecast with
+    wrong labels. When the other series (the first ``_SERIES_TO_READ`` long enough) agree on one
+    frequency and the short series' stamps lie on it, the series is fitted with that frequency.
+    """
+    short = [part for part in series if len(part) < _FEWEST_TO_INFER]
+    if not short or not isinstance(short[0].time, pd.DatetimeIndex):
+        return
+    found = {}
+    for part in [part for part in series if len(part) >= _FEWEST_TO_INFER][:_SERIES_TO_READ]:
+        step = regular_step(part.time)
+        if step is not None:
+            found[step.freqstr] = step
+    if len(found) != 1:
+        return
+    (freq,) = found.values()
+    off_grid = []
+    for part in short:
+        try:
+            pd.DatetimeIndex(part.time, freq=freq)  # pandas checks that the stamps lie on it
+        except ValueError:
+            off_grid.append(part)
+            continue
+        part.freq = freq
+    if off_grid:
+        warnings.warn(
+            f"Series {_describe([part.id for part in off_grid])} have too few time stamps "
+            f"({', '.join(str(len(part)) for part in off_grid[:5])}) to show a frequency, and they "
+            f"are not on the {freq.freqstr!r} grid of the other series, so they are counted by "
+            "position (forecasts labelled 1, 2, ...). Put their stamps on the panel's grid.",
+            IrregularIndexWarning,
+            stacklevel=4,
+        )
+
+
+def _frequency(model: Any) -> str | None:
+    """A fitted series' frequency (``"MS"``, ``"D"``, ``"3M"`` for a period step), if it has one."""
+    kind, step = getattr(model, "index_kind_", None), getattr(model, "index_step_", None)
+    if kind == "datetime" and step is not None:
+        return str(step.freqstr)
+    if kind == "period":
+        freq = model.last_index_.freqstr
+        return freq if step == 1 else f"{step}x{freq}"
+    return None
+
+
+def _warn_mixed_frequencies(estimator: Any) -> None:
+    """Warn, naming them, when the fitted series have different frequencies (monthly and daily)."""
+    by_frequency: dict[str, list] = {}
+    for series_id in estimator.series_ids_:
+        freq = _frequency(estimator._series_model(series_id))
+        if freq is not None:
+            by_frequency.setdefault(freq, []).append(series_id)
+    if len(by_frequency) < 2:
+        return
+    ordered = sorted(by_frequency.items(), key=lambda item: -len(item[1]))
+    listed = "; ".join(f"{freq!r} for {len(ids)} series ({_describe(ids)})" for freq, ids in ordered)
+    warnings.warn(
+        f"The series of the panel have different frequencies: {listed}. Each series is fitted and "
+        "forecast on its own frequency, but a panel is cut by time as a whole (backtest, the "
+        "splitters and temporal_train_test_split count every stamp of any series as one step), "
+        "so a fold of h steps holds h of the finest series' stamps for every series, and a "
+        "global (neural) model mixes seasonalities. Fit each frequency as a panel of its own, e.g. "
+        f"`y[y.index.get_level_values(0).isin(ids)]` with the ids of {ordered[-1][0]!r}.",
+        MixedFrequencyWarning,
+        stacklevel=4,
+    )
 
 
 # -- predicting, per series, answered in X's row order ---------------------------------------
@@ -380,7 +551,17 @@ def _future_series(estimator: Any, X: Any, method: str) -> list[PanelSeries]:
             "`pd.DataFrame(index=pd.MultiIndex.from_product([ids, future_stamps]))`, or use "
             "forecast(h) for every series' next h steps."
         )
+    swapped = _swapped_levels(estimator, X.index)
+    if swapped:
+        raise ValueError(
+            f"X's index levels look swapped: its first level holds {swapped}, but {method} needs X "
+            "indexed by (series id, time), as y was in fit. Pass `X.swaplevel().sort_index()` "
+            "(or build the index with the series ids first)."
+        )
     series = split_panel(None, X)
+    if X.shape[1]:
+        check_numeric(X, "X")
+        check_finite(X, "X")
     fitted = set(estimator.series_ids_)
     short = [s.id for s in series if s.id in estimator.short_series_]
     if short:
@@ -399,6 +580,27 @@ def _future_series(estimator: Any, X: Any, method: str) -> list[PanelSeries]:
     return series
 
 
+def _swapped_levels(estimator: Any, index: pd.MultiIndex) -> str:
+    """What X's first level holds when X looks indexed by (time, series id); "" when it does not.
+
+    It looks swapped when no value of its first level is a fitted series id, and either its
+    second level holds fitted ids or its first level holds dates (or periods) while the ids do not.
+    """
+    if index.nlevels != 2 or len(index) == 0:
+        return ""
+    known = set(estimator.series_ids_) | set(getattr(estimator, "short_series_", {}))
+    first, second = index.levels
+    if any(value in known for value in first):
+        return ""
+    dates = (pd.DatetimeIndex, pd.PeriodIndex)
+    ids_look_like_times = any(isinstance(i, (datetime.date, np.datetime64, pd.Period)) for i in known)
+    if isinstance(first, dates) and not ids_look_like_times:
+        return f"time stamps (e.g. {first[0]!r})"
+    if all(value in known for value in second):
+        return f"values that are not fitted series ids (e.g. {first[0]!r}), its second level series ids"
+    return ""
+
+
 def _scatter(n_rows: int, parts: list[tuple[np.ndarray, Any]]) -> Any:
     """Put per-series results (arrays, or tuples of arrays) back at their rows of X."""
     first = parts[0][1]
@@ -413,6 +615,9 @@ def _scatter(n_rows: int, parts: list[tuple[np.ndarray, Any]]) -> Any:
 def predict_panel(estimator: Any, X: Any, method: str, call: Callable[[Any, pd.DataFrame], Any]) -> Any:
     """Answer ``method`` for every row of a panel X, in X's row order.
 
+    The rows of different series may come in any order (interleaved, e.g. sorted by time and
+    then id), but within one series they must be in increasing time order without repeats:
+    otherwise a ValueError names the series and the fix (``X.sort_index()``), as in fit.
     ``call(model, X_series)`` is the single-series answer of the model that forecasts a
     series (its fitted clone, or a view of the global model).
     """
@@ -451,6 +656,10 @@ def update_panel(estimator: Any, X: Any, y: Any) -> Any:
             f"(series id, time), got {type(y).__name__}."
         )
     series = split_panel(y, X)
+    for data, data_name in ((y, "y"), (X, "X")):  # here, so that the errors name the series
+        if data is not None:
+            check_numeric(data, data_name)
+            check_finite(data, data_name)
     _future_series(estimator, pd.DataFrame(index=y.index), "update")
     for part in series:
         model = estimator._series_model(part.id)

@@ -27,7 +27,7 @@ def _side_by_side(panel: pd.Series | pd.DataFrame, ids: list) -> pd.DataFrame:
     """Series of a panel as columns named by their ids; bound columns become ``<id>_lower_<pct>``."""
     rows = panel[panel.index.get_level_values(0).isin(ids)]
     if isinstance(rows, pd.Series) or rows.shape[1] == 1:
-        wide = (rows if isinstance(rows, pd.Series) else rows.iloc[:, 0]).unstack(level=0)
+        wide = (rows if isinstance(rows, pd.Series) else rows.iloc[:, 0]).unstack(level=0).sort_index()
         return wide[[i for i in ids if i in wide.columns]].rename(columns=str)
     point = rows.columns[0]
     bounds = {
@@ -38,7 +38,7 @@ def _side_by_side(panel: pd.Series | pd.DataFrame, ids: list) -> pd.DataFrame:
             "plot_forecast draws several series of a panel with one target each; this panel has the "
             f"columns {list(rows.columns)}: pick one series with series=<id>, or one column."
         )
-    wide = rows.unstack(level=0)
+    wide = rows.unstack(level=0).sort_index()
     wide.columns = [str(i) if c == point else f"{i}_{c}" for c, i in wide.columns]
     return wide
 
@@ -61,6 +61,14 @@ def _pick_series(y: Any, forecast: Any, y_true: Any, intervals: Any, series: Any
     else:
         chosen = list(series) if isinstance(series, (list, tuple, pd.Index, np.ndarray)) else [series]
         unknown = [i for i in chosen if i not in ids]
+        observed = set(pd.unique(y.index.get_level_values(0))) if is_panel(y) and source is not y else set()
+        unforecast = [i for i in unknown if i in observed]
+        if unforecast:
+            raise ValueError(
+                f"series {unforecast!r} were not forecast: they are in y, but the forecast has no rows "
+                "for them (a series too short at fit is left out of the model: see its short_series_ "
+                f"and the ShortSeriesWarning). The forecast has {ids[:5]!r}{'...' * (len(ids) > 5)}."
+            )
         if unknown:
             raise ValueError(
                 f"series {unknown!r} are not in the panel; it has {ids[:5]!r}{'...' * (len(ids) > 5)}."
@@ -195,7 +203,8 @@ def plot_forecast(
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     history : int, default=None
-        Show only the last ``history`` observations of ``y`` (all when None).
+        Show only the last ``history`` observations of ``y`` (all when None);
+        for a panel, the last ``history`` of each series.
     title : str, default=None
         Axes title.
     series : object or list, default=None
@@ -225,6 +234,9 @@ def plot_forecast(
     >>> [c.get_label() for c in plot_forecast(y, with_bands).collections]
     ['80%', '95%']
     """
+    per_series = False
+    if history is not None and is_panel(y):  # each series' own last observations: all stay visible
+        y, per_series = y.groupby(level=0, sort=False).tail(int(history)), True
     y, forecast, y_true = _pick_series(y, forecast, y_true, intervals, series)
     observed = _as_frame(y, "y")
     own_bands = _bound_columns(forecast) if isinstance(forecast, pd.DataFrame) else {}
@@ -235,7 +247,7 @@ def plot_forecast(
         table, forecast = forecast, forecast.drop(columns=list(bound_names))
         if forecast.shape[1] == 1:
             forecast = forecast.iloc[:, 0]
-    if history is not None:
+    if history is not None and not per_series:
         observed = observed.iloc[-int(history) :]
     future_index = forecast.index if isinstance(forecast, (pd.Series, pd.DataFrame)) else None
     if future_index is None:  # numpy: the steps after the end of y, at y's last spacing
@@ -345,6 +357,12 @@ def plot_backtest(
     pred = result.predictions
     if pred is None:
         raise ValueError("The backtest ran with return_predictions=False: there are no forecasts to plot.")
+    if len(pred) == 0:
+        raise ValueError(
+            "The backtest has no forecasts to plot: its predictions table is empty (for a panel, the "
+            "series shown may have no forecast in any fold, e.g. left out as too short). Plot a "
+            "series that has predictions."
+        )
     targets = list(pd.unique(pred["target"]))
     if target is None:
         if len(targets) > 1:

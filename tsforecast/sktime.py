@@ -25,6 +25,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.utils import get_tags
 
+from tsforecast._time import future_index
 from tsforecast.base import BaseForecaster
 from tsforecast.models.naive import NaiveForecaster
 
@@ -137,7 +138,26 @@ def _build_to_sktime_class() -> type:
                 X = pd.DataFrame(index=y.index)
             self.estimator_ = clone(self._estimator_template()).fit(X, y)
             self._last_seen_ = y.index[-1]
+            self._tag_cutoff_freq()
             return self
+
+        def _tag_cutoff_freq(self):
+            """Give a datetime panel's cutoff the frequency its series share.
+
+            sktime takes the frequency of absolute horizons from the cutoff; for a panel it finds
+            none (the latest stamp alone, freq=None), while every series may have one.
+            """
+            cutoff = self.cutoff
+            if self._series_ids_ is None or not isinstance(cutoff, pd.DatetimeIndex) or cutoff.freq:
+                return
+            known = [i for i in self._series_ids_ if i not in getattr(self.estimator_, "short_series_", {})]
+            freq = _common_freq(self.estimator_, pd.Index(known))
+            if freq is None:
+                return
+            try:
+                self._cutoff = pd.DatetimeIndex(cutoff, freq=freq)
+            except ValueError:  # the latest stamp is off the series' grid
+                return
 
         def _future_X(self, index: pd.Index, X) -> pd.DataFrame:
             if X is None:
@@ -151,11 +171,21 @@ def _build_to_sktime_class() -> type:
             return X.loc[index]
 
         def _forecast_index(self, fh) -> pd.Index:
-            """The rows sktime asks for: the cutoff + fh, for every series of a panel."""
+            """The rows sktime asks for: the cutoff + fh; for a panel, each series' own end + fh.
+
+            sktime's convention for panels (its forecasters fit one clone per instance, each
+            with its own cutoff, the panel's ``cutoff`` being the latest of them) is that a
+            relative horizon counts from each series' own last time point: a series that ends
+            earlier gets its own next steps. An absolute horizon is the same stamps for every series.
+            """
+            if self._series_ids_ is None:
+                return fh.to_absolute_index(self.cutoff)
+            if fh.is_relative and pd.api.types.is_integer_dtype(fh.to_pandas().dtype):
+                return _series_horizon_index(
+                    self.estimator_, self._series_ids_, fh.to_numpy(), self._index_names_
+                )
             index = fh.to_absolute_index(self.cutoff)
-            if self._series_ids_ is not None:  # a panel: every series at the cutoff + fh
-                index = pd.MultiIndex.from_product([self._series_ids_, index], names=self._index_names_)
-            return index
+            return pd.MultiIndex.from_product([self._series_ids_, index], names=self._index_names_)
 
         def _predict(self, fh, X):
             index = self._forecast_index(fh)
@@ -194,6 +224,7 @@ def _build_to_sktime_class() -> type:
                 )
             if isinstance(y.index, pd.MultiIndex):  # a panel: the estimator refuses rows seen before
                 self.estimator_.update(pd.DataFrame(index=y.index) if X is None else X.loc[y.index], y)
+                self._tag_cutoff_freq()
                 return self
             # sktime may pass rows seen before (update_predict's expanding windows)
             new = y.index > self._last_seen_
@@ -244,6 +275,32 @@ def _build_to_sktime_class() -> type:
     TsforecastForecaster.__qualname__ = "TsforecastForecaster"
     _TO_SKTIME_CLASS = TsforecastForecaster
     return TsforecastForecaster
+
+
+def _series_horizon_index(estimator, ids: pd.Index, steps: np.ndarray, names: list) -> pd.MultiIndex:
+    """(series, time) rows of ``steps`` after each series' own end, on its fitted time axis."""
+    short = [i for i in ids if i in getattr(estimator, "short_series_", {})]
+    if short:
+        raise ValueError(
+            f"Series {short[:5]!r} were too short to be fitted by {type(estimator).__name__} "
+            f"(n_samples {[estimator.short_series_[i] for i in short[:5]]}), so they cannot be "
+            "forecast: give them more history, or leave them out of y."
+        )
+    steps = np.asarray(steps, dtype=np.int64)
+    times = [future_index(estimator._series_model(i)._time_axis, steps) for i in ids]
+    stamps = times[0].append(times[1:]) if len(times) > 1 else times[0]
+    return pd.MultiIndex.from_arrays([ids.repeat(len(steps)), stamps], names=names)
+
+
+def _common_freq(estimator, ids: pd.Index):
+    """The frequency every fitted series of a datetime panel shares, or None."""
+    found = set()
+    for i in ids:
+        model = estimator._series_model(i)
+        if getattr(model, "index_kind_", None) != "datetime":
+            return None
+        found.add(model.index_step_)
+    return found.pop() if len(found) == 1 else None
 
 
 def _cheap_neural_model():
@@ -302,6 +359,10 @@ def to_sktime(estimator=None):
     into the future time stamps that index the X given to the estimator's
     ``predict`` (a zero-column DataFrame when the estimator was fitted without
     features). In-sample horizons raise sktime's ``NotImplementedError``.
+    A panel (sktime's ``pd-multiindex``, series of different ends) reaches the
+    estimator whole; as with sktime's own forecasters, a relative horizon counts
+    from each series' own last time point, and an absolute one names the same
+    stamps for every series.
 
     Capabilities become sktime tags: ``capability:multivariate`` from
     ``target_tags.multi_output`` (a univariate-only estimator gets one clone per
