@@ -307,3 +307,26 @@ def test_mase_scorer_refuses_a_panel_model_without_each_series_history():
     model = LSTMForecaster(lookback=12, horizon=6, max_epochs=1, random_state=0).fit(None, train)
     with pytest.raises(ValueError, match=r"keeps only the last 12 of its \d+ training rows.*backtest"):
         make_mase_scorer(12)(model, pd.DataFrame(index=test.index), test)
+
+
+def test_panel_backtest_leaves_out_series_too_short_for_the_mase_scale_and_names_them():
+    """A series with no more than seasonal_period training rows at a cutoff has no MASE scale: it
+    is left out of that fold's scores (every metric) with a warning, not the whole backtest failed."""
+    stamps = pd.date_range("2000-01-01", periods=60, freq="MS")
+    rng = np.random.default_rng(0)
+    long = pd.Series(100 + rng.normal(size=60).cumsum(), index=stamps)
+    short = pd.Series(50 + rng.normal(size=16).cumsum(), index=stamps[-16:])
+    y = pd.concat({"long": long, "short": short})
+    cv = TimeSeriesSplit(3, test_size=3)  # short has 7, 10 and 13 training rows at the cutoffs
+    with pytest.warns(ShortSeriesWarning, match=r"1 series had fewer.*'short' \(folds \[0, 1\]\)"):
+        result = backtest(NaiveForecaster(), None, y, cv=cv, seasonal_period=12, scoring=["mase", "mae"])
+    assert result.scores["n_series"].tolist() == [1, 1, 2]
+    assert set(result.predictions.query("fold < 2")["series"]) == {"long"}
+    alone = backtest(
+        NaiveForecaster(), None, y.loc[["long"]], cv=cv, seasonal_period=12, scoring=["mase", "mae"]
+    )
+    np.testing.assert_allclose(
+        result.scores[["mase", "mae"]].iloc[:2], alone.scores[["mase", "mae"]].iloc[:2]
+    )
+    kept = backtest(NaiveForecaster(), None, y, cv=cv, scoring=["mae"])  # no MASE: nothing left out
+    assert kept.scores["n_series"].tolist() == [2, 2, 2]

@@ -216,6 +216,10 @@ def backtest_panel(
     scores: list[dict[str, Any]] = []
     parts: list[pd.DataFrame] = []
     unscored: dict[Any, set[int]] = {}
+    # MASE scales each series by its in-sample seasonal-naive error: a series with no more than
+    # seasonal_period training rows at a cutoff has none, and is left out of that fold's scores
+    mase_needs = max((m.seasonal_period for m in metrics if m.kind == "mase"), default=0)
+    unscaled: dict[Any, set[int]] = {}
     for (name, fold, _, _), (test, y_pred, fit_s, pred_s, band) in zip(tasks, results, strict=True):
         n_test = int(((position >= fold.test_start) & (position < fold.test_stop)).sum())
         if n_test > len(test):
@@ -235,6 +239,18 @@ def backtest_panel(
         base = seg_codes.astype(np.int64) * len(axis)
         starts = np.searchsorted(sorted_key, base + fold.train_start)
         stops = np.searchsorted(sorted_key, base + fold.train_stop)
+        short = (stops - starts) <= mase_needs  # too little history for MASE's in-sample scale
+        if short.any():
+            for sid in ids[seg_codes[short]]:
+                unscaled.setdefault(sid, set()).add(fold.number)
+            kept = np.repeat(~short, np.diff(bounds))
+            test, y_pred = test[kept], y_pred[kept]
+            band = None if band is None else band[kept]
+            if not len(test):
+                continue
+            series_codes = codes[test]
+            bounds = np.concatenate([[0], np.flatnonzero(np.diff(series_codes)) + 1, [len(test)]])
+            seg_codes, starts, stops = seg_codes[~short], starts[~short], stops[~short]
         train = _ms._Training(y_arr[order], starts, stops)
         row = {
             "model": name,
@@ -249,13 +265,6 @@ def backtest_panel(
         }
         y_true = y_arr[test]
         for metric in metrics:
-            if metric.kind == "mase" and ((stops - starts) <= metric.seasonal_period).any():
-                short = ids[seg_codes[(stops - starts) <= metric.seasonal_period]]
-                raise ValueError(
-                    f"MASE with seasonal_period={metric.seasonal_period} needs more than "
-                    f"{metric.seasonal_period} training steps per series; in fold {fold.number} series "
-                    f"{list(short[:5])} have fewer. Use a later first cutoff or leave them out."
-                )
             row[metric.name] = float(np.mean(metric.per_fold(y_true, y_pred, bounds, train)))
         if band is not None:
             for column, values in _ms._interval_scores(y_true, band, bounds, coverages).items():
@@ -288,8 +297,26 @@ def backtest_panel(
                     }
                 )
             )
+    if not scores and unscaled:
+        raise ValueError(
+            f"Nothing could be scored: MASE with seasonal_period={mase_needs} needs more than "
+            f"{mase_needs} training rows per series before a cutoff, and every series forecast had "
+            f"fewer ({', '.join(repr(sid) for sid in list(unscaled)[:5])}). Use a later first cutoff, or "
+            "score without 'mase'."
+        )
     if not scores:
         raise _nothing_scored(unscored, folds, axis, refit)
+    if unscaled:
+        shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscaled.items())[:5])
+        warnings.warn(
+            f"MASE with seasonal_period={mase_needs} needs more than {mase_needs} training rows per "
+            f"series before a cutoff; {len(unscaled)} series had fewer and were left out of those folds' "
+            f"scores (every metric, so that all average over the same series): {shown}"
+            f"{' and more' if len(unscaled) > 5 else ''}. Use a later first cutoff, or score without "
+            "'mase' to keep them.",
+            ShortSeriesWarning,
+            stacklevel=4,
+        )
     silent = [name for name in estimators if name not in {row["model"] for row in scores}]
     if unscored:
         shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscored.items())[:5])
