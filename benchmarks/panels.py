@@ -55,7 +55,7 @@ from tsforecast import (
     ThetaForecaster,
     TransformerForecaster,
 )
-from tsforecast.datasets import load_etth1, load_etth2, load_ili
+from tsforecast.datasets import load_etth1, load_etth2, load_exchange_rate, load_ili, load_stocks_monthly
 from tsforecast.model_selection import ExpandingWindowSplitter, backtest
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,13 +69,18 @@ def _ragged(frame: pd.DataFrame, keep) -> pd.Series:
 
 
 def _exchange() -> pd.DataFrame:
-    frame = pd.read_csv(SHARED / "exchange_rate.csv", parse_dates=["date"], index_col="date")
-    return frame.asfreq("D")
+    """The eight daily exchange rates: ``shared/data`` beside the checkout, else the download loader."""
+    for folder in (Path(__file__).resolve().parents[2] / "shared" / "data", SHARED):
+        if (folder / "exchange_rate.csv").exists():
+            frame = pd.read_csv(folder / "exchange_rate.csv", parse_dates=["date"], index_col="date")
+            return frame.asfreq("D")
+    return load_exchange_rate().asfreq("D")
 
 
 def _stocks() -> pd.Series:
-    frame = pd.read_csv(SHARED / "stocks_monthly.csv", parse_dates=["date"])
-    return frame.set_index(["symbol", "date"])["price"].rename("y").sort_index()
+    """The shipped monthly stock prices in long format, (symbol, date); GOOG starts in 2004."""
+    wide = load_stocks_monthly()
+    return wide.stack().dropna().rename("y").rename_axis(["date", "symbol"]).swaplevel().sort_index()
 
 
 #: name -> (panel builder, horizon, seasonal period)

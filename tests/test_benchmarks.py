@@ -14,7 +14,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 def benchmarks_on_path(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     yield
-    for name in ("long_horizon", "exchange_random_walk", "seq2seq_speed", "inference_chunk"):
+    for name in ("long_horizon", "exchange_random_walk", "seq2seq_speed", "inference_chunk", "panels"):
         sys.modules.pop(name, None)
 
 
@@ -115,3 +115,26 @@ def test_defaults_benchmark_scores_a_shipped_series_and_rereads_its_log(benchmar
         {"normalization": "instance", "shrinkage": 0},
     )
     sys.modules.pop("defaults", None)
+
+
+def test_panels_benchmark_scores_global_and_per_series_models_on_a_shipped_panel(
+    benchmarks_on_path, tmp_path, capsys
+):
+    import panels
+
+    log = tmp_path / "panels.log"
+    panels.main(
+        ["--quick", "--panels", "stocks", "--no-refit", "--folds", "3", "--step", "6", "--log", str(log)]
+    )
+    text = capsys.readouterr().out
+    assert "3 cutoffs 6 stamps apart, fitted at the first, updated" in text
+    table = [line for line in text.splitlines() if line.startswith("|")]
+    models = {line.split("|")[1].strip(): float(line.split("|")[2]) for line in table[2:]}
+    assert set(models) == {
+        "LSTM (global)", "GRU (global)", "Transformer (global)", "TCN (global)",
+        "ETS (per series)", "Theta (per series)", "seasonal naive",
+    }  # fmt: skip
+    assert all(np.isfinite(list(models.values())))
+    # the per-series ETS beats last year's prices on these trending stocks
+    assert models["ETS (per series)"] < models["seasonal naive"]
+    assert log.read_text().strip() in text  # the log holds the printed tables
