@@ -158,6 +158,12 @@ def _nothing_scored(unscored: dict, folds: list, axis: pd.Index, refit: bool) ->
     )
 
 
+def _series_and_folds(folds_of: dict[Any, set[int]], limit: int = 5) -> str:
+    """``'a' (folds [0, 1]), 'b' (folds [2])``: the first ``limit`` series and their folds."""
+    shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(folds_of.items())[:limit])
+    return shown + (" and more" if len(folds_of) > limit else "")
+
+
 def backtest_panel(
     estimators: dict, X: Any, y: Any, cv: Any, refit: Any, metrics: list, coverages, n_jobs, keep
 ):
@@ -220,6 +226,21 @@ def backtest_panel(
     # seasonal_period training rows at a cutoff has none, and is left out of that fold's scores
     mase_needs = max((m.seasonal_period for m in metrics if m.kind == "mase"), default=0)
     unscaled: dict[Any, set[int]] = {}
+
+    def segments(test: np.ndarray, fold: Any) -> tuple:
+        """Test rows (sorted by series) cut into one segment per series, with its training rows.
+
+        Returns (row codes, segment bounds, segment codes, starts, stops), the last two the
+        series' training rows in the panel sorted by (series, time).
+        """
+        series_codes = codes[test]
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(series_codes)) + 1, [len(test)]])
+        seg_codes = series_codes[bounds[:-1]]
+        base = seg_codes.astype(np.int64) * len(axis)
+        starts = np.searchsorted(sorted_key, base + fold.train_start)
+        stops = np.searchsorted(sorted_key, base + fold.train_stop)
+        return series_codes, bounds, seg_codes, starts, stops
+
     for (name, fold, _, _), (test, y_pred, fit_s, pred_s, band) in zip(tasks, results, strict=True):
         n_test = int(((position >= fold.test_start) & (position < fold.test_stop)).sum())
         if n_test > len(test):
@@ -233,12 +254,7 @@ def backtest_panel(
         by_series = np.argsort(key[test], kind="stable")  # segments: one per series of the fold
         test, y_pred = test[by_series], y_pred[by_series]
         band = None if band is None else band[by_series]
-        series_codes = codes[test]
-        bounds = np.concatenate([[0], np.flatnonzero(np.diff(series_codes)) + 1, [len(test)]])
-        seg_codes = series_codes[bounds[:-1]]
-        base = seg_codes.astype(np.int64) * len(axis)
-        starts = np.searchsorted(sorted_key, base + fold.train_start)
-        stops = np.searchsorted(sorted_key, base + fold.train_stop)
+        series_codes, bounds, seg_codes, starts, stops = segments(test, fold)
         short = (stops - starts) <= mase_needs  # too little history for MASE's in-sample scale
         if short.any():
             for sid in ids[seg_codes[short]]:
@@ -248,9 +264,7 @@ def backtest_panel(
             band = None if band is None else band[kept]
             if not len(test):
                 continue
-            series_codes = codes[test]
-            bounds = np.concatenate([[0], np.flatnonzero(np.diff(series_codes)) + 1, [len(test)]])
-            seg_codes, starts, stops = seg_codes[~short], starts[~short], stops[~short]
+            series_codes, bounds, seg_codes, starts, stops = segments(test, fold)
         train = _ms._Training(y_arr[order], starts, stops)
         row = {
             "model": name,
@@ -307,23 +321,23 @@ def backtest_panel(
     if not scores:
         raise _nothing_scored(unscored, folds, axis, refit)
     if unscaled:
-        shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscaled.items())[:5])
+        shown = _series_and_folds(unscaled)
         warnings.warn(
             f"MASE with seasonal_period={mase_needs} needs more than {mase_needs} training rows per "
             f"series before a cutoff; {len(unscaled)} series had fewer and were left out of those folds' "
-            f"scores (every metric, so that all average over the same series): {shown}"
-            f"{' and more' if len(unscaled) > 5 else ''}. Use a later first cutoff, or score without "
+            f"scores (every metric, so that all average over the same series): {shown}. Use a later "
+            "first cutoff, or score without "
             "'mase' to keep them.",
             ShortSeriesWarning,
             stacklevel=4,
         )
     silent = [name for name in estimators if name not in {row["model"] for row in scores}]
     if unscored:
-        shown = ", ".join(f"{sid!r} (folds {sorted(f)})" for sid, f in list(unscored.items())[:5])
+        shown = _series_and_folds(unscored)
         warnings.warn(
             f"Test rows of {len(unscored)} series were not forecast or scored, because the series had no "
-            f"history long enough for the model before those folds' cutoffs: {shown}"
-            f"{' and more' if len(unscored) > 5 else ''}. Scores average over the series that were scored "
+            f"history long enough for the model before those folds' cutoffs: {shown}. Scores average "
+            "over the series that were scored "
             "(the n_series column).",
             ShortSeriesWarning,
             stacklevel=4,

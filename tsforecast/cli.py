@@ -33,7 +33,7 @@ from tsforecast._time import (
     regular_step,
     time_index_disorder,
 )
-from tsforecast.panel import is_panel, panel_time_axis, split_panel
+from tsforecast.panel import _describe, is_panel, panel_time_axis, split_panel
 
 __all__ = ["main", "MODELS", "make_model"]
 
@@ -381,11 +381,6 @@ def _run_backtest(
     return merged
 
 
-def _describe_ids(ids: Sequence[Any], limit: int = 5) -> str:
-    shown = ", ".join(repr(i) for i in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
 def _plotted_series(predictions: pd.DataFrame, y, models: list[str]) -> tuple[Any, list[str]]:
     """The series of a panel to plot, and the models to draw on it; says which series were scored.
 
@@ -399,8 +394,8 @@ def _plotted_series(predictions: pd.DataFrame, y, models: list[str]) -> tuple[An
     if len(scored) < len(ids):
         left_out = [sid for sid in ids if sid not in set(scored)]
         print(
-            f"the leaderboard covers {len(scored)} of {len(ids)} series ({_describe_ids(scored)}); not "
-            f"scored: {_describe_ids(left_out)} (no rows in the folds' test blocks, which are the panel's "
+            f"the leaderboard covers {len(scored)} of {len(ids)} series ({_describe(scored)}); not "
+            f"scored: {_describe(left_out)} (no rows in the folds' test blocks, which are the panel's "
             "last stamps, or too little history before them: see the warnings above)"
         )
     shown_id = max(scored, key=lambda sid: sum((sid, m) in pairs for m in models))  # first of the best

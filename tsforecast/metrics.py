@@ -418,6 +418,15 @@ def mean_quantile_loss(
     return _aggregate(_weighted_mean(loss, sample_weight), multioutput)
 
 
+def _wrapped(estimator: Any) -> Any:
+    """The estimator a fitted search (``best_estimator_``) or a Pipeline (its final step) wraps, or None."""
+    best = getattr(estimator, "best_estimator_", None)  # GridSearchCV and friends
+    if best is not None:
+        return best
+    steps = getattr(estimator, "steps", None)
+    return steps[-1][1] if isinstance(steps, list) and steps else None
+
+
 def _find_y_train(estimator: Any) -> np.ndarray | None:
     """Training targets (original scale) of a fitted forecaster, through wrappers."""
     y_train = getattr(estimator, "y_train_", None)
@@ -431,26 +440,16 @@ def _find_y_train(estimator: Any) -> np.ndarray | None:
             return None
         back = np.asarray(estimator.transformer_.inverse_transform(inner), np.float64)
         return back.reshape(len(inner), -1)
-    best = getattr(estimator, "best_estimator_", None)  # GridSearchCV and friends
-    if best is not None:
-        return _find_y_train(best)
-    steps = getattr(estimator, "steps", None)  # Pipeline: the final step
-    if isinstance(steps, list) and steps:
-        return _find_y_train(steps[-1][1])
-    return None
+    inner = _wrapped(estimator)
+    return None if inner is None else _find_y_train(inner)
 
 
 def _find_panel_forecaster(estimator: Any) -> Any:
     """The forecaster fitted on a panel inside ``estimator`` (through a Pipeline or search), or None."""
     if is_panel_fitted(estimator):
         return estimator
-    best = getattr(estimator, "best_estimator_", None)  # GridSearchCV and friends
-    if best is not None:
-        return _find_panel_forecaster(best)
-    steps = getattr(estimator, "steps", None)  # Pipeline: the final step
-    if isinstance(steps, list) and steps:
-        return _find_panel_forecaster(steps[-1][1])
-    return None
+    inner = _wrapped(estimator)
+    return None if inner is None else _find_panel_forecaster(inner)
 
 
 def _panel_y_train(estimator: Any, y_true: Any) -> pd.DataFrame:

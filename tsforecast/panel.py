@@ -326,6 +326,14 @@ def _check_time_kinds(
     )
 
 
+def _check_values(y: Any, X: Any) -> None:
+    """Numeric, finite y and X: checked on the panel, so that the errors name the series."""
+    for data, data_name in ((y, "y"), (X, "X")):
+        if data is not None:
+            check_numeric(data, data_name)
+            check_finite(data, data_name)
+
+
 def split_panel(y: Any, X: Any, name: str = "y") -> list[PanelSeries]:
     """Split a panel ``y`` (and ``X`` with the same index) into its series.
 
@@ -429,10 +437,7 @@ def fit_panel(estimator: Any, X: Any, y: Any) -> Any:
         raise ValueError("y is a panel with no columns: give at least one target column.")
     _forget_fit(estimator)
     parts = split_panel(y, X)
-    for data, data_name in ((y, "y"), (X, "X")):  # here, so that the errors name the series
-        if data is not None:
-            check_numeric(data, data_name)
-            check_finite(data, data_name)
+    _check_values(y, X)
     series = _leave_out_short(estimator, parts)
     _lend_panel_frequency(series)
     short = estimator.short_series_
@@ -559,9 +564,7 @@ def _future_series(estimator: Any, X: Any, method: str) -> list[PanelSeries]:
             "(or build the index with the series ids first)."
         )
     series = split_panel(None, X)
-    if X.shape[1]:
-        check_numeric(X, "X")
-        check_finite(X, "X")
+    _check_values(None, X if X.shape[1] else None)
     fitted = set(estimator.series_ids_)
     short = [s.id for s in series if s.id in estimator.short_series_]
     if short:
@@ -656,10 +659,7 @@ def update_panel(estimator: Any, X: Any, y: Any) -> Any:
             f"(series id, time), got {type(y).__name__}."
         )
     series = split_panel(y, X)
-    for data, data_name in ((y, "y"), (X, "X")):  # here, so that the errors name the series
-        if data is not None:
-            check_numeric(data, data_name)
-            check_finite(data, data_name)
+    _check_values(y, X)
     _future_series(estimator, pd.DataFrame(index=y.index), "update")
     for part in series:
         model = estimator._series_model(part.id)
